@@ -1,0 +1,52 @@
+// Source: one input file (PDF or plain text) read into pages of raw text.
+//
+// Contract: Load never throws and never crashes on bad input.  A document
+// that cannot be read at all comes back with `error` set (code is one of
+// not_found, empty, not_a_pdf, damaged, encrypted, no_text_layer,
+// unreadable) and no pages.  A document whose pages partly fail keeps the
+// pages that worked and lists the others in `page_errors`.
+//
+// Page text is UTF-8 in reading order: one printed line per '\n', table
+// rows kept on one line, page footers (`- 12 -`) already dropped.  It is not
+// yet normalized (see normalizer.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cnbudget {
+
+struct SourceError {
+  std::string code;     // stable machine code, e.g. "encrypted"
+  std::string message;  // what happened and what the user can do
+};
+
+struct RawPage {
+  int number = 0;    // 1-based
+  std::string text;  // UTF-8, '\n' between lines
+};
+
+struct PageError {
+  int page = 0;
+  SourceError error;
+};
+
+struct RawDocument {
+  std::string path;
+  std::string sha256;           // hex digest of the bytes, "" if unreadable
+  int page_count = 0;           // pages the file declares
+  std::vector<RawPage> pages;   // pages actually read
+  std::optional<SourceError> error;   // the whole document failed
+  std::vector<PageError> page_errors; // pages that failed, or library warnings
+};
+
+struct LoadOptions {
+  std::string password;  // user (or owner) password for encrypted PDFs
+};
+
+// Reads `path`, choosing the reader by content and extension
+// (".txt" → plain text with '\f' as page break; anything else → PDF).
+RawDocument LoadDocument(const std::string& path, const LoadOptions& options);
+
+}  // namespace cnbudget

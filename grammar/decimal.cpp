@@ -1,0 +1,133 @@
+#include "grammar/decimal.h"
+
+#include <algorithm>
+
+namespace cnbudget {
+namespace {
+
+using Int = __int128;
+
+// Splits into sign, integer digits and fraction digits.
+void Split(const std::string& t, bool* neg, std::string* ip, std::string* fp) {
+  size_t i = 0;
+  *neg = !t.empty() && t[0] == '-';
+  if (*neg) i = 1;
+  size_t dot = t.find('.', i);
+  *ip = t.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+  *fp = dot == std::string::npos ? "" : t.substr(dot + 1);
+}
+
+std::string StripLeadingZeros(std::string s) {
+  size_t k = 0;
+  while (k + 1 < s.size() && s[k] == '0') ++k;
+  s.erase(0, k);
+  return s.empty() ? "0" : s;
+}
+
+Int Scaled(const std::string& t, int scale) {
+  bool neg;
+  std::string ip, fp;
+  Split(t, &neg, &ip, &fp);
+  fp.resize(scale, '0');
+  Int v = 0;
+  for (char c : ip + fp) v = v * 10 + (c - '0');
+  return neg ? -v : v;
+}
+
+std::string Format(Int v, int scale) {
+  bool neg = v < 0;
+  if (neg) v = -v;
+  std::string d;
+  do {
+    d.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v > 0);
+  while (static_cast<int>(d.size()) <= scale) d.push_back('0');
+  std::reverse(d.begin(), d.end());
+  std::string out = scale > 0 ? d.substr(0, d.size() - scale) + "." + d.substr(d.size() - scale) : d;
+  bool zero = out.find_first_not_of("0.") == std::string::npos;
+  return (neg && !zero ? "-" : "") + out;
+}
+
+}  // namespace
+
+std::optional<Decimal> Decimal::Parse(const std::string& in) {
+  std::string t;
+  size_t i = 0;
+  if (!in.empty() && in[0] == '-') {
+    t.push_back('-');
+    i = 1;
+  }
+  bool dot = false;
+  int digits_since_sep = -1;  // -1: no separator seen yet
+  int int_digits = 0;
+  for (; i < in.size(); ++i) {
+    char c = in[i];
+    if (c >= '0' && c <= '9') {
+      t.push_back(c);
+      if (!dot) {
+        ++int_digits;
+        if (digits_since_sep >= 0) ++digits_since_sep;
+      }
+    } else if (c == ',' && !dot) {
+      if (int_digits == 0 || (digits_since_sep >= 0 && digits_since_sep != 3)) return std::nullopt;
+      digits_since_sep = 0;
+    } else if (c == '.' && !dot && int_digits > 0) {
+      dot = true;
+      t.push_back('.');
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (int_digits == 0 || t.back() == '.') return std::nullopt;
+  if (digits_since_sep >= 0 && digits_since_sep != 3) return std::nullopt;
+  bool neg;
+  std::string ip, fp;
+  Split(t, &neg, &ip, &fp);
+  std::string norm = StripLeadingZeros(ip) + (dot ? "." + fp : "");
+  return Decimal((neg ? "-" : "") + norm);
+}
+
+int Decimal::scale() const {
+  size_t dot = text_.find('.');
+  return dot == std::string::npos ? 0 : static_cast<int>(text_.size() - dot - 1);
+}
+
+bool Decimal::is_zero() const { return text_.find_first_not_of("-0.") == std::string::npos; }
+
+Decimal Decimal::Shift(int exp) const {
+  bool neg;
+  std::string ip, fp;
+  Split(text_, &neg, &ip, &fp);
+  std::string digits = ip + fp;
+  int point = static_cast<int>(ip.size()) + exp;  // position of the point in digits
+  if (point < 0) {
+    digits.insert(0, static_cast<size_t>(-point), '0');
+    point = 0;
+  }
+  if (point > static_cast<int>(digits.size())) digits.append(point - digits.size(), '0');
+  std::string i2 = StripLeadingZeros(digits.substr(0, point));
+  std::string f2 = digits.substr(point);
+  while (!f2.empty() && f2.back() == '0') f2.pop_back();
+  std::string out = f2.empty() ? i2 : i2 + "." + f2;
+  bool zero = out.find_first_not_of("0.") == std::string::npos;
+  return Decimal((neg && !zero ? "-" : "") + out);
+}
+
+Decimal Decimal::operator+(const Decimal& o) const {
+  int s = std::max(scale(), o.scale());
+  return Decimal(Format(Scaled(text_, s) + Scaled(o.text_, s), s));
+}
+
+Decimal Decimal::operator-(const Decimal& o) const {
+  int s = std::max(scale(), o.scale());
+  return Decimal(Format(Scaled(text_, s) - Scaled(o.text_, s), s));
+}
+
+int Decimal::Compare(const Decimal& o) const {
+  int s = std::max(scale(), o.scale());
+  Int a = Scaled(text_, s), b = Scaled(o.text_, s);
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+}  // namespace cnbudget

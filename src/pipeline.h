@@ -1,0 +1,37 @@
+// Pipeline: one input file through source → normalizer → grammar, to the
+// JSON Lines records of that document (document record first).
+//
+// Never throws for bad input: a failed document is a `document` record with
+// status "failed" and an error code, plus nothing else.  Library warnings
+// become `error` records.  The records of one document are returned whole,
+// so a caller can write them atomically.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "extractor/source.h"
+#include "grammar/engine.h"
+#include "grammar/lexicon.h"
+#include "grammar/metadata.h"
+
+namespace cnbudget {
+
+struct DocumentOutput {
+  std::string status;      // ok, partial, failed
+  std::string error_code;  // when failed
+  std::vector<std::string> lines;  // JSON Lines, document record first
+};
+
+class Pipeline {
+ public:
+  Pipeline(const Grammar& grammar, const Gazetteer* gazetteer) : grammar_(grammar), gazetteer_(gazetteer) {}
+
+  DocumentOutput Process(const std::string& path, const LoadOptions& options) const;
+
+ private:
+  const Grammar& grammar_;
+  const Gazetteer* gazetteer_;
+};
+
+}  // namespace cnbudget
