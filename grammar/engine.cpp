@@ -110,6 +110,8 @@ class Reader {
   Extraction* out_;
   std::vector<std::pair<int, std::string>> path_;  // heading level, text
   std::string scope_ = "expenditure", breakdown_, parent_;
+  int scope_level_ = 0;
+  int in_heading_ = 0;  // heading level the scope was set at; a heading at or above it resets it
   std::string class_ctx_, kuan_ctx_;  // functional classification context
   std::string item_field_, item_label_;
   std::optional<size_t> item_figure_;  // first figure of the current numbered item
@@ -173,6 +175,7 @@ void Reader::ApplyTriggers(const std::string& s, size_t from, size_t to) {
     covered = h.at + h.len;
     if (h.t->kind == "scope") {
       scope_ = h.t->value;
+      scope_level_ = in_heading_ ? in_heading_ : (path_.empty() ? 0 : path_.back().first);
     } else if (h.t->kind == "breakdown") {
       breakdown_ = h.t->value;
       parent_.clear();
@@ -198,10 +201,13 @@ void Reader::OnHeading(int level, const std::string& t) {
   plan_.reset();
   base_.reset();
   if (level <= 2) class_ctx_.clear(), kuan_ctx_.clear();
-  std::string before = scope_;
-  if (level <= 3) scope_ = "expenditure";
+  if (level <= scope_level_) {
+    scope_ = "expenditure";
+    scope_level_ = 0;
+  }
+  in_heading_ = level;
   ApplyTriggers(text, 0, text.size());
-  if (level > 3 && scope_ != before) return;
+  in_heading_ = 0;
 }
 
 std::vector<Classification> Reader::FindClassifications(const std::string& s) {
@@ -446,6 +452,16 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
     return a.start != b.start ? a.start < b.start : (!a.bare && b.bare);
   });
 
+  // A sentence that opens with a comparison compares the figure just read
+  // (公务接待费1.35万元。比2022年预算持平).
+  {
+    Change ch;
+    size_t end = 0;
+    if (!last_group_.empty() && ParseChange(s, 0, &end, &ch) && (cands.empty() || cands[0].start >= end)) {
+      for (size_t i : last_group_)
+        if (!out_->figures[i].change) out_->figures[i].change = ch;
+    }
+  }
   std::vector<Classification> classes = FindClassifications(s);
   size_t next_class = 0;
   size_t consumed = 0, triggers_done = 0;

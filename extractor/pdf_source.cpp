@@ -1,0 +1,264 @@
+#include "extractor/pdf_source.h"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <set>
+
+namespace cnbudget {
+namespace {
+
+// Poppler reports through one global callback; the document being read on
+// this thread collects the messages.
+thread_local RawDocument* current_doc = nullptr;
+thread_local int current_page = 0;
+thread_local std::set<std::string>* current_seen = nullptr;
+constexpr size_t kMaxWarnings = 20;
+
+void OnPopplerMessage(const std::string& msg, void*) {
+  if (!current_doc || !current_seen) return;
+  if (current_seen->size() >= kMaxWarnings || !current_seen->insert(msg).second) return;
+  current_doc->page_errors.push_back({current_page, SourceError{"poppler_warning", msg}});
+}
+
+struct Glyph {
+  char32_t c;
+  double x0, x1, y, h;
+};
+
+struct Row {
+  double y = 0, h = 0;
+  std::vector<Glyph> glyphs;
+};
+
+void AppendUtf8(std::string* out, char32_t c) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// Decodes a ustring (UTF-16) into code points, one per char_bbox index.
+std::vector<char32_t> Decode(const poppler::ustring& u) {
+  std::vector<char32_t> out;
+  out.reserve(u.size());
+  for (size_t i = 0; i < u.size(); ++i) {
+    char32_t c = u[i];
+    if (c >= 0xD800 && c < 0xDC00 && i + 1 < u.size() && u[i + 1] >= 0xDC00 && u[i + 1] < 0xE000) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c < 0xE000) {
+      c = 0xFFFD;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool IsFooter(const std::string& t) {
+  // "- 12 -", "─ 7 ─", "12", "第 3 页", "共 5 页".
+  std::string s;
+  for (char ch : t)
+    if (ch != ' ') s.push_back(ch);
+  if (s.empty()) return true;
+  static const std::string kDashes[] = {"-", "\xE2\x80\x94", "\xE2\x94\x80", "\xE2\x80\x93", "\xEF\xBC\x8D", "\xE2\x80\x95"};
+  for (const std::string& d : kDashes) {
+    size_t p;
+    while ((p = s.find(d)) != std::string::npos) s.erase(p, d.size());
+  }
+  for (const char* w : {"第", "页", "共"}) {
+    size_t p;
+    std::string ws(w);
+    while ((p = s.find(ws)) != std::string::npos) s.erase(p, ws.size());
+  }
+  return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Rebuilds a page's lines from its glyph boxes.
+std::string PageText(poppler::page& page) {
+  std::vector<poppler::text_box> words = page.text_list(poppler::page::text_list_include_font);
+  poppler::rectf pr = page.page_rect();
+  std::vector<Glyph> glyphs;
+  glyphs.reserve(words.size() * 4);
+  for (auto& w : words) {
+    std::vector<char32_t> cs = Decode(w.text());
+    poppler::rectf wb = w.bbox();
+    int rot = w.rotation();
+    for (size_t i = 0; i < cs.size(); ++i) {
+      poppler::rectf b = w.char_bbox(i);
+      if (b.width() <= 0 && b.height() <= 0) b = wb;
+      Glyph g;
+      g.c = cs[i];
+      if (rot == 1 || rot == 3) {
+        // Vertical text: read along y.
+        g.x0 = rot == 1 ? b.top() : -b.bottom();
+        g.x1 = rot == 1 ? b.bottom() : -b.top();
+        g.y = rot == 1 ? -(b.left() + b.right()) / 2 : (b.left() + b.right()) / 2;
+        g.h = std::max(1.0, b.width());
+      } else {
+        g.x0 = b.left();
+        g.x1 = b.right();
+        g.y = (b.top() + b.bottom()) / 2;
+        g.h = std::max(1.0, b.height());
+      }
+      glyphs.push_back(g);
+    }
+    if (w.has_space_after() && !cs.empty()) {
+      // A space poppler saw is kept as a zero-width marker at the word's end.
+      Glyph s = glyphs.back();
+      s.c = U' ';
+      s.x0 = s.x1;
+      glyphs.push_back(s);
+    }
+  }
+  if (glyphs.empty()) return "";
+  std::stable_sort(glyphs.begin(), glyphs.end(), [](const Glyph& a, const Glyph& b) { return a.y < b.y; });
+
+  // Rows: glyphs whose vertical centres are within half a glyph height.
+  std::vector<Row> rows;
+  for (const Glyph& g : glyphs) {
+    if (!rows.empty()) {
+      Row& r = rows.back();
+      double tol = 0.45 * std::max(r.h, g.h);
+      if (std::fabs(g.y - r.y) <= tol) {
+        r.glyphs.push_back(g);
+        size_t n = r.glyphs.size();
+        r.y += (g.y - r.y) / static_cast<double>(n);
+        r.h = std::max(r.h, g.h);
+        continue;
+      }
+    }
+    Row r;
+    r.y = g.y;
+    r.h = g.h;
+    r.glyphs.push_back(g);
+    rows.push_back(std::move(r));
+  }
+
+  std::string out;
+  double top = pr.top(), height = std::max(1.0, pr.height());
+  for (Row& r : rows) {
+    std::stable_sort(r.glyphs.begin(), r.glyphs.end(), [](const Glyph& a, const Glyph& b) { return a.x0 < b.x0; });
+    // Typical gap on this row: letter-spaced or justified text has a wide one.
+    std::vector<double> gaps;
+    const Glyph* prev = nullptr;
+    for (const Glyph& g : r.glyphs) {
+      if (g.c == U' ') continue;
+      if (prev) gaps.push_back(std::max(0.0, g.x0 - prev->x1));
+      prev = &g;
+    }
+    double median = 0;
+    if (!gaps.empty()) {
+      std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+      median = gaps[gaps.size() / 2];
+    }
+    double h = r.h;
+    std::string line;
+    prev = nullptr;
+    bool pending_space = false;
+    for (const Glyph& g : r.glyphs) {
+      if (g.c == U' ') {
+        pending_space = true;
+        continue;
+      }
+      if (prev) {
+        double gap = g.x0 - prev->x1;
+        double threshold = std::min(median, 1.5 * h) + 0.3 * h;
+        if (gap > threshold || (pending_space && gap > 0.15 * h)) line.push_back(' ');
+      }
+      pending_space = false;
+      if (g.c >= 0x20 && g.c != 0x7F) AppendUtf8(&line, g.c);
+      prev = &g;
+    }
+    double rel = (r.y - top) / height;
+    if ((rel < 0.12 || rel > 0.88) && IsFooter(line)) continue;
+    out += line;
+    out.push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace
+
+void InitPoppler() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  poppler::set_debug_error_function(OnPopplerMessage, nullptr);
+}
+
+void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* doc) {
+  std::set<std::string> seen;
+  current_doc = doc;
+  current_seen = &seen;
+  current_page = 0;
+  struct Reset {
+    ~Reset() {
+      current_doc = nullptr;
+      current_seen = nullptr;
+    }
+  } reset;
+  if (data.size() > static_cast<size_t>(INT32_MAX)) {
+    doc->error = SourceError{"damaged", "file too large for the PDF reader (over 2 GiB)"};
+    return;
+  }
+  bool has_encrypt = data.find("/Encrypt") != std::string::npos;
+  std::unique_ptr<poppler::document> pdf(poppler::document::load_from_raw_data(
+      data.data(), static_cast<int>(data.size()), options.password, options.password));
+  if (!pdf) {
+    if (has_encrypt && options.password.empty())
+      doc->error = SourceError{"encrypted", "the PDF is encrypted and needs a password; pass --password"};
+    else if (has_encrypt)
+      doc->error = SourceError{"encrypted", "the PDF is encrypted and the given password does not open it"};
+    else
+      doc->error = SourceError{"damaged", "the PDF is damaged or truncated (no readable cross-reference table or trailer)"};
+    return;
+  }
+  if (pdf->is_locked() && pdf->unlock(options.password, options.password)) {
+    doc->error = SourceError{"encrypted", options.password.empty()
+                                               ? "the PDF needs a user password; pass --password"
+                                               : "the given password does not open this PDF"};
+    return;
+  }
+  int n = pdf->pages();
+  doc->page_count = std::max(0, n);
+  bool any_text = false;
+  for (int i = 0; i < n; ++i) {
+    current_page = i + 1;
+    std::unique_ptr<poppler::page> page(pdf->create_page(i));
+    if (!page) {
+      doc->page_errors.push_back({i + 1, SourceError{"damaged_page", "page " + std::to_string(i + 1) + " cannot be read"}});
+      continue;
+    }
+    std::string text = PageText(*page);
+    if (text.find_first_not_of(" \n") != std::string::npos) any_text = true;
+    doc->pages.push_back({i + 1, std::move(text)});
+  }
+  if (n <= 0) {
+    doc->error = SourceError{"damaged", "the PDF has no pages"};
+    doc->pages.clear();
+  } else if (!any_text && !doc->pages.empty()) {
+    doc->error = SourceError{"no_text_layer", "no text layer on any of the " + std::to_string(n) +
+                                                  " pages (a scan?); run OCR first"};
+    doc->pages.clear();
+  } else if (doc->pages.empty()) {
+    doc->error = SourceError{"damaged", "none of the " + std::to_string(n) + " pages can be read"};
+  }
+}
+
+}  // namespace cnbudget
