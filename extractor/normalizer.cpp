@@ -102,6 +102,7 @@ NormalizedText Normalizer::Normalize(std::string_view raw) const {
       int32_t len = 0;
       UBool err = false;
       U8_APPEND(buf, len, 4, c, err);
+      (void)err;
       for (int32_t k = 0; k < len; ++k) {
         valid.push_back(buf[k]);
         valid_src.push_back(static_cast<uint32_t>(start));
@@ -232,16 +233,18 @@ NormalizedText Normalizer::Normalize(std::string_view raw) const {
     std::vector<bool> drop(cs.size(), false);
     for (size_t i = 0; i < cs.size(); ++i) {
       if (cs[i].c != '_') continue;
+      // The run takes in spaces between underscores ("_ _0").
       size_t a = i;
-      while (a < cs.size() && (cs[a].c == '_' )) ++a;
+      while (a < cs.size() && (cs[a].c == '_' || ((IsSpace(cs[a].c) || cs[a].c == '\n') && a + 1 < cs.size() && cs[a + 1].c == '_'))) ++a;
       // run [i, a)
       size_t l = i, r = a;
-      while (l > 0 && IsSpace(cs[l - 1].c)) --l;
-      while (r < cs.size() && IsSpace(cs[r].c)) ++r;
+      while (l > 0 && (IsSpace(cs[l - 1].c) || cs[l - 1].c == '\n')) --l;
+      while (r < cs.size() && (IsSpace(cs[r].c) || cs[r].c == '\n')) ++r;
       bool digit_left = l > 0 && IsDigitLike(cs[l - 1].c);
       bool digit_right = r < cs.size() && IsDigitLike(cs[r].c);
       if (digit_left || digit_right)
-        for (size_t k = i; k < a; ++k) drop[k] = true;
+        for (size_t k = i; k < a; ++k)
+          if (cs[k].c == '_') drop[k] = true;
       i = a - 1;
     }
     std::vector<Char> kept;
@@ -317,6 +320,7 @@ NormalizedText Normalizer::Normalize(std::string_view raw) const {
     int32_t len = 0;
     UBool err = false;
     U8_APPEND(buf, len, 4, ch.c, err);
+    (void)err;
     for (int32_t k = 0; k < len; ++k) {
       result.text.push_back(buf[k]);
       result.source.push_back(ch.src);

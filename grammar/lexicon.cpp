@@ -183,6 +183,10 @@ struct GrammarLoader {
         std::vector<std::string> cols = Split(l, '\t');
         if (cols.size() < 2) continue;
         std::string code = Trim(cols[0]), name = Grammar::CleanLabel(norm.NormalizeText(Trim(cols[1])));
+        if (code.size() == 3 && code[0] == '*') {
+          g->generic_items_[name] = code.substr(1);
+          continue;
+        }
         if (code.empty() || name.empty() || code.find_first_not_of("0123456789") != std::string::npos) continue;
         if (code.size() == 3) {
           g->class_by_name_.emplace(name, code);
@@ -341,7 +345,17 @@ std::string Grammar::ClassCode(const std::string& name) const {
 
 std::string Grammar::ChildCode(const std::string& parent, const std::string& name) const {
   auto it = child_by_name_.find({parent, name});
-  return it == child_by_name_.end() ? "" : it->second;
+  if (it != child_by_name_.end()) return it->second;
+  if (parent.size() == 5) {
+    auto g = generic_items_.find(name);
+    if (g != generic_items_.end()) return parent + g->second;
+  }
+  // 其他…支出 closes every level with 99 (其他司法支出 2040699, 其他教育支出 20599).
+  static const std::string kOther = "其他", kSpend = "支出";
+  if ((parent.size() == 3 || parent.size() == 5) && name.rfind(kOther, 0) == 0 && name.size() > kSpend.size() &&
+      name.compare(name.size() - kSpend.size(), kSpend.size(), kSpend) == 0)
+    return parent + "99";
+  return "";
 }
 
 bool Grammar::KnownField(const std::string& field) const {

@@ -96,6 +96,7 @@ class Grammar {
   std::vector<NoneRule> none_;
   std::map<std::string, std::string> class_by_name_;
   std::map<std::pair<std::string, std::string>, std::string> child_by_name_;
+  std::map<std::string, std::string> generic_items_;  // 行政运行 → 01, under any 款
   std::vector<std::string> known_fields_;
 
   friend struct GrammarLoader;

@@ -1,0 +1,44 @@
+# cnbudget — two commands for a newcomer:
+#   make run    install what is missing, build Release, extract the bundled corpus into out/
+#   make test   install what is missing, build, run every test through ctest
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEBIAN_PACKAGES = cmake g++ make pkg-config python3 libpoppler-cpp-dev poppler-data poppler-utils \
+                  libicu-dev libre2-dev nlohmann-json3-dev doctest-dev
+
+.PHONY: all deps build run test test-asan clean
+
+all: build
+
+# Installs the Debian packages that are not there yet (needs root or sudo).
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p out
+	@status=0; ./$(BUILD)/cnbudget extract corpus/ -o out/records.jsonl || status=$$?; \
+	if [ $$status -ge 2 ]; then exit $$status; fi; \
+	python3 tools/summary.py out/records.jsonl
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure
+
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCNBUDGET_SANITIZE=ON
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

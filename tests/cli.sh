@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The command's contract: exit codes, error records, one bad file never stops a batch.
+set -euo pipefail
+bin=$1; root=$2
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bin" --help | grep -q "cnbudget extract" || fail "--help"
+set +e; "$bin" extract >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "no PATH should exit 2, got $rc"
+set +e; "$bin" extract --bogus x >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "unknown option should exit 2, got $rc"
+
+# A good file alone: exit 0.
+"$bin" extract --quiet "$root/corpus/seed/000_11ca13e1048fbe42.txt" -o "$t/one.jsonl" || fail "good file should exit 0"
+head -1 "$t/one.jsonl" | grep -q '"type":"document"' || fail "document record first"
+
+# The seed folder: good and bad files mixed; exit 1; every file has a document record.
+set +e; "$bin" extract --quiet "$root/corpus/seed" -o "$t/all.jsonl"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "a batch with failures should exit 1, got $rc"
+python3 - "$t/all.jsonl" <<'PY'
+import json, sys
+docs = {}
+figs = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    name = r["source"].rsplit("/", 1)[-1]
+    if r["type"] == "document":
+        docs[name] = r
+    elif r["type"] == "figure":
+        figs[name] = figs.get(name, 0) + 1
+        assert r["page"] >= 1 and r["text"], r
+want = {"empty.pdf": "empty", "seed-garbage.pdf": "not_a_pdf", "seed-truncated.pdf": "damaged",
+        "seed-encrypted-userpw.pdf": "encrypted", "seed-scanned.pdf": "no_text_layer"}
+for name, code in want.items():
+    d = docs[name]
+    assert d["status"] == "failed" and d["error"]["code"] == code, (name, d)
+    assert name not in figs, name
+for name in ("seed-libreoffice.pdf", "seed-chromium.pdf", "seed-reportlab.pdf", "seed-owner-restricted.pdf"):
+    assert docs[name]["status"] == "ok", name
+    assert figs[name] >= 80, (name, figs.get(name))
+# Exact decimals in the output text.
+raw = open(sys.argv[1], encoding="utf-8").read()
+assert '"value":462.48' in raw and '"yuan":4624800' in raw and '"value":103.00' in raw
+print("records ok:", len(docs), "documents")
+PY
+# A missing file among good ones: recorded, the rest still extracted.
+set +e; "$bin" extract --quiet "$t/missing.pdf" "$root/corpus/seed/000_11ca13e1048fbe42.txt" -o "$t/mix.jsonl"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "missing input should exit 1"
+grep -q '"code":"not_found"' "$t/mix.jsonl" || fail "not_found record"
+grep -q '"type":"figure"' "$t/mix.jsonl" || fail "the good file after a missing one"
+echo "cli: 1 passed, 0 failed"

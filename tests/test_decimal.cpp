@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include "grammar/decimal.h"
+#include "src/records.h"
+
+using cnbudget::Decimal;
+
+TEST_CASE("Decimal keeps the digits as written") {
+  CHECK(Decimal::Parse("462.48")->text() == "462.48");
+  CHECK(Decimal::Parse("103.00")->text() == "103.00");
+  CHECK(Decimal::Parse("0")->text() == "0");
+  CHECK(Decimal::Parse("007")->text() == "7");
+  CHECK(Decimal::Parse("1,708.03")->text() == "1708.03");
+  CHECK(Decimal::Parse("21,955.35")->text() == "21955.35");
+  CHECK(Decimal::Parse("96,282,213.44")->text() == "96282213.44");
+}
+
+TEST_CASE("Decimal rejects what is not a number") {
+  CHECK_FALSE(Decimal::Parse(""));
+  CHECK_FALSE(Decimal::Parse("1.2.3"));
+  CHECK_FALSE(Decimal::Parse("abc"));
+  CHECK_FALSE(Decimal::Parse("12,34"));
+  CHECK_FALSE(Decimal::Parse(".5"));
+  CHECK_FALSE(Decimal::Parse("5."));
+  CHECK_FALSE(Decimal::Parse("1,2345"));
+}
+
+TEST_CASE("Conversion to yuan is exact") {
+  CHECK(Decimal::Parse("462.48")->Shift(4).text() == "4624800");
+  CHECK(Decimal::Parse("0.01")->Shift(4).text() == "100");
+  CHECK(Decimal::Parse("18976.7551")->Shift(4).text() == "189767551");
+  CHECK(Decimal::Parse("1.23456")->Shift(4).text() == "12345.6");
+  CHECK(Decimal::Parse("0")->Shift(8).text() == "0");
+  CHECK(Decimal::Parse("96282213.44")->Shift(0).text() == "96282213.44");
+  CHECK(Decimal::Parse("12")->Shift(-4).text() == "0.0012");
+}
+
+TEST_CASE("Exact arithmetic for checks") {
+  auto d = [](const char* s) { return *Decimal::Parse(s); };
+  CHECK((d("442.48") + d("20.00")).text() == "462.48");
+  CHECK((d("393.98") + d("48.5")) == d("442.48"));
+  CHECK((d("0.1") + d("0.2")) == d("0.3"));
+  CHECK((d("103.00") - d("26.79")).text() == "76.21");
+  CHECK((d("1") - d("2")).text() == "-1");
+  CHECK(d("462.48").Compare(d("442.48")) == 1);
+  CHECK(d("0.00").is_zero());
+}
+
+TEST_CASE("Money units") {
+  CHECK(*cnbudget::MoneyExponent("万元") == 4);
+  CHECK(*cnbudget::MoneyExponent("元") == 0);
+  CHECK(*cnbudget::MoneyExponent("亿元") == 8);
+  CHECK_FALSE(cnbudget::MoneyExponent("人"));
+}
+
+TEST_CASE("JSON numbers carry the written digits") {
+  cnbudget::FigureRecord f;
+  f.field = "operating_costs";
+  f.value = *Decimal::Parse("103.00");
+  f.unit = "万元";
+  std::string j = cnbudget::ToJson("x.pdf", f);
+  CHECK(j.find("\"value\":103.00") != std::string::npos);
+  CHECK(j.find("\"yuan\":1030000") != std::string::npos);
+}

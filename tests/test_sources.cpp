@@ -1,0 +1,109 @@
+// Every fault gets its code; good PDFs from every producer give text.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "extractor/pdf_source.h"
+#include "extractor/source.h"
+#include "grammar/metadata.h"
+
+using namespace cnbudget;
+
+namespace {
+std::string Corpus(const std::string& name) { return std::string(CNBUDGET_TEST_CORPUS) + "/" + name; }
+
+RawDocument Load(const std::string& path, const std::string& password = "") {
+  InitPoppler();
+  LoadOptions o;
+  o.password = password;
+  return LoadDocument(path, o);
+}
+
+std::string Code(const RawDocument& d) { return d.error ? d.error->code : "ok"; }
+
+std::string All(const RawDocument& d) {
+  std::string s;
+  for (const auto& p : d.pages) s += p.text;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("fault codes") {
+  CHECK(Code(Load(Corpus("seed/does-not-exist.pdf"))) == "not_found");
+  CHECK(Code(Load(Corpus("seed/empty.pdf"))) == "empty");
+  CHECK(Code(Load(Corpus("seed/seed-garbage.pdf"))) == "not_a_pdf");
+  CHECK(Code(Load(Corpus("seed/seed-truncated.pdf"))) == "damaged");
+  CHECK(Code(Load(Corpus("seed/seed-encrypted-userpw.pdf"))) == "encrypted");
+  CHECK(Code(Load(Corpus("seed/seed-encrypted-userpw.pdf"), "wrong")) == "encrypted");
+  CHECK(Code(Load(Corpus("seed/seed-scanned.pdf"))) == "no_text_layer");
+  CHECK(Code(Load(Corpus("seed"))) == "not_a_file");
+}
+
+TEST_CASE("every fault has a message a user can act on") {
+  for (const char* f : {"seed/empty.pdf", "seed/seed-garbage.pdf", "seed/seed-truncated.pdf",
+                        "seed/seed-encrypted-userpw.pdf", "seed/seed-scanned.pdf"}) {
+    RawDocument d = Load(Corpus(f));
+    REQUIRE(d.error);
+    CHECK(d.error->message.size() > 10);
+    CHECK(d.pages.empty());
+  }
+  CHECK(Load(Corpus("seed/seed-encrypted-userpw.pdf")).error->message.find("--password") != std::string::npos);
+}
+
+TEST_CASE("the password opens the encrypted seed; owner restrictions are ignored") {
+  RawDocument enc = Load(Corpus("seed/seed-encrypted-userpw.pdf"), "secret");
+  CHECK(Code(enc) == "ok");
+  RawDocument lo = Load(Corpus("seed/seed-libreoffice.pdf"));
+  RawDocument own = Load(Corpus("seed/seed-owner-restricted.pdf"));
+  CHECK(Code(own) == "ok");
+  CHECK(All(enc) == All(lo));
+  CHECK(All(own) == All(lo));
+  CHECK(lo.page_count == 23);
+  CHECK(lo.sha256.size() == 64);
+}
+
+TEST_CASE("reading order keeps words and numbers whole") {
+  for (const char* f : {"seed/seed-libreoffice.pdf", "seed/seed-chromium.pdf", "seed/seed-reportlab.pdf"}) {
+    std::string t = All(Load(Corpus(f)));
+    INFO(f);
+    CHECK(t.find("462.48") != std::string::npos);
+    CHECK(t.find("35.15%") != std::string::npos);
+    // Page footers are dropped.
+    CHECK(t.find("\n- 12 -\n") == std::string::npos);
+    CHECK(t.find("\n-12-\n") == std::string::npos);
+  }
+}
+
+TEST_CASE("text files: a form feed is a page break") {
+  std::string path = "/tmp/cnbudget-test-pages.txt";
+  {
+    std::ofstream o(path);
+    o << "第一页\f第二页\f";
+  }
+  RawDocument d = Load(path);
+  REQUIRE(d.pages.size() == 2);
+  CHECK(d.pages[1].number == 2);
+  CHECK(d.pages[1].text == "第二页");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("metadata and the gazetteer") {
+  std::string error;
+  auto gaz = Gazetteer::Load(std::string(CNBUDGET_GRAMMAR_DIR) + "/data/divisions.tsv", &error);
+  REQUIRE_MESSAGE(gaz, error);
+  DocumentMeta m = ReadMetadata({"上海市普陀区2026年区级部门预算\n预算主管部门:上海市普陀区司法局\n"}, gaz.get());
+  CHECK(*m.department == "上海市普陀区司法局");
+  CHECK(*m.year == 2026);
+  CHECK(*m.kind == "budget");
+  CHECK(*m.district == "普陀区");
+  CHECK(*m.division_code == "310107");
+  m = ReadMetadata({"江苏省人民检察院\n2018年部门预算\n"}, gaz.get());
+  CHECK(*m.department == "江苏省人民检察院");
+  CHECK_FALSE(m.district);
+  CHECK(*m.division_code == "320000");
+  m = ReadMetadata({"上海市普陀区财政局\n2024年度部门决算\n"}, gaz.get());
+  CHECK(*m.kind == "final_accounts");
+  m = ReadMetadata({"青云谱区政府办公室2024年部门预算\n"}, gaz.get());
+  CHECK(*m.division_code == "360104");
+}
