@@ -31,7 +31,7 @@ struct Glyph {
 };
 
 struct Row {
-  double y = 0, h = 0;
+  double y = 0, h = 0, min_h = 0, top = 0, bottom = 0;
   std::vector<Glyph> glyphs;
 };
 
@@ -129,26 +129,43 @@ std::string PageText(poppler::page& page) {
   if (glyphs.empty()) return "";
   std::stable_sort(glyphs.begin(), glyphs.end(), [](const Glyph& a, const Glyph& b) { return a.y < b.y; });
 
-  // Rows: glyphs whose vertical centres are within half a glyph height.
+  // Rows: a glyph joins a recent row when their vertical extents overlap by
+  // half the smaller height.  Fonts disagree wildly on box heights (a CJK
+  // run 3 units tall beside digits 22 units tall on the same baseline), so
+  // overlap is measured against the row's smallest glyph, not its centre.
   std::vector<Row> rows;
   for (const Glyph& g : glyphs) {
-    if (!rows.empty()) {
-      Row& r = rows.back();
-      double tol = 0.45 * std::max(r.h, g.h);
-      if (std::fabs(g.y - r.y) <= tol) {
-        r.glyphs.push_back(g);
-        size_t n = r.glyphs.size();
-        r.y += (g.y - r.y) / static_cast<double>(n);
-        r.h = std::max(r.h, g.h);
-        continue;
+    double gt = g.y - g.h / 2, gb = g.y + g.h / 2;
+    Row* best = nullptr;
+    double best_score = 0;
+    for (size_t k = rows.size(); k > 0 && k + 3 > rows.size(); --k) {
+      Row& r = rows[k - 1];
+      double overlap = std::min(gb, r.bottom) - std::max(gt, r.top);
+      double need = 0.5 * std::min(g.h, r.min_h);
+      if (overlap >= need && overlap / std::min(g.h, r.min_h) > best_score) {
+        best = &r;
+        best_score = overlap / std::min(g.h, r.min_h);
       }
+    }
+    if (best) {
+      best->glyphs.push_back(g);
+      best->top = std::min(best->top, gt);
+      best->bottom = std::max(best->bottom, gb);
+      best->min_h = std::min(best->min_h, g.h);
+      best->h = std::max(best->h, g.h);
+      best->y = (best->top + best->bottom) / 2;
+      continue;
     }
     Row r;
     r.y = g.y;
     r.h = g.h;
+    r.min_h = g.h;
+    r.top = gt;
+    r.bottom = gb;
     r.glyphs.push_back(g);
     rows.push_back(std::move(r));
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.y < b.y; });
 
   std::string out;
   double top = pr.top(), height = std::max(1.0, pr.height());

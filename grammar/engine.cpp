@@ -616,6 +616,12 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
       out_->figures[*item_figure_].change = out_->figures[group[0]].change;
   }
   ApplyTriggers(s, triggers_done, s.size());
+  // Classifications with no value of their own head the item (年初预算为… follows).
+  for (; next_class < classes.size(); ++next_class) {
+    if (classes[next_class].code.empty()) continue;
+    item_field_ = scope_ + ".function." + classes[next_class].code;
+    item_label_ = classes[next_class].label;
+  }
 
   // Statements of none.
   for (const NoneRule& r : g_.none_rules()) {
@@ -682,6 +688,8 @@ void Reader::Run(const std::vector<Line>& lines, const std::vector<bool>& skip) 
     }
     if (t.empty()) continue;
     if ((toc && RE2::PartialMatch(t, *toc)) || (meta && RE2::PartialMatch(t, *meta)) || CountNumbers(t, 2)) {
+      static const bool debug = std::getenv("CNBUDGET_DEBUG") != nullptr;
+      if (debug) std::fprintf(stderr, "[not prose] %s\n", t.c_str());
       Flush(&st);
       continue;
     }
