@@ -99,6 +99,7 @@ std::string PageText(poppler::page& page) {
     std::vector<char32_t> cs = Decode(w.text());
     poppler::rectf wb = w.bbox();
     int rot = w.rotation();
+    double font = w.get_font_size();
     for (size_t i = 0; i < cs.size(); ++i) {
       poppler::rectf b = w.char_bbox(i);
       if (b.width() <= 0 && b.height() <= 0) b = wb;
@@ -113,8 +114,8 @@ std::string PageText(poppler::page& page) {
       } else {
         g.x0 = b.left();
         g.x1 = b.right();
-        g.y = (b.top() + b.bottom()) / 2;
-        g.h = std::max(1.0, b.height());
+        g.y = b.bottom();
+        g.h = font > 0 ? font : std::max(1.0, b.height());
       }
       glyphs.push_back(g);
     }
@@ -129,39 +130,33 @@ std::string PageText(poppler::page& page) {
   if (glyphs.empty()) return "";
   std::stable_sort(glyphs.begin(), glyphs.end(), [](const Glyph& a, const Glyph& b) { return a.y < b.y; });
 
-  // Rows: a glyph joins a recent row when their vertical extents overlap by
-  // half the smaller height.  Fonts disagree wildly on box heights (a CJK
-  // run 3 units tall beside digits 22 units tall on the same baseline), so
-  // overlap is measured against the row's smallest glyph, not its centre.
+  // Rows by baseline.  Box heights are unreliable (some fonts give CJK runs
+  // boxes 3 units tall beside digits 22 units tall on the same line), so the
+  // row key is the box bottom (baseline plus a small descent) and the scale
+  // is the font size.
   std::vector<Row> rows;
   for (const Glyph& g : glyphs) {
-    double gt = g.y - g.h / 2, gb = g.y + g.h / 2;
     Row* best = nullptr;
-    double best_score = 0;
+    double best_d = 0;
     for (size_t k = rows.size(); k > 0 && k + 3 > rows.size(); --k) {
       Row& r = rows[k - 1];
-      double overlap = std::min(gb, r.bottom) - std::max(gt, r.top);
-      double need = 0.5 * std::min(g.h, r.min_h);
-      if (overlap >= need && overlap / std::min(g.h, r.min_h) > best_score) {
+      double d = std::fabs(g.y - r.y);
+      if (d <= 0.45 * std::min(g.h, r.min_h) && (!best || d < best_d)) {
         best = &r;
-        best_score = overlap / std::min(g.h, r.min_h);
+        best_d = d;
       }
     }
     if (best) {
       best->glyphs.push_back(g);
-      best->top = std::min(best->top, gt);
-      best->bottom = std::max(best->bottom, gb);
+      best->y += (g.y - best->y) / static_cast<double>(best->glyphs.size());
       best->min_h = std::min(best->min_h, g.h);
       best->h = std::max(best->h, g.h);
-      best->y = (best->top + best->bottom) / 2;
       continue;
     }
     Row r;
     r.y = g.y;
     r.h = g.h;
     r.min_h = g.h;
-    r.top = gt;
-    r.bottom = gb;
     r.glyphs.push_back(g);
     rows.push_back(std::move(r));
   }
