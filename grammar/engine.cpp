@@ -252,7 +252,12 @@ std::vector<Classification> Reader::FindClassifications(const std::string& s) {
     };
     std::string code;
     if (lei) {
-      code = !c1.empty() ? c1 : suffix_lookup(n1, [&](const std::string& n) { return g_.ClassCode(n); });
+      // Jiangsu writes 公共安全(类)支出: the name without its 支出.
+      auto cls = [&](const std::string& n) {
+        std::string c = g_.ClassCode(n);
+        return c.empty() ? g_.ClassCode(n + "支出") : c;
+      };
+      code = !c1.empty() ? c1 : suffix_lookup(n1, cls);
       class_ctx_ = code;
       kuan_ctx_.clear();
     } else {
@@ -261,6 +266,7 @@ std::vector<Classification> Reader::FindClassifications(const std::string& s) {
     if (kuan) {
       std::string parent = code;
       code = parent.empty() ? "" : (!c2.empty() ? parent + c2 : g_.ChildCode(parent, n2));
+      if (code.empty() && !parent.empty() && c2.empty()) code = g_.ChildCode(parent, n2 + "支出");
       if (code.empty() && !parent.empty() && !lei) code = suffix_lookup(n2, [&](const std::string& n) { return g_.ChildCode(parent, n); });
       kuan_ctx_ = code;
     } else if (xiang) {
@@ -269,6 +275,7 @@ std::vector<Classification> Reader::FindClassifications(const std::string& s) {
     if (xiang) {
       std::string parent = code;
       code = parent.empty() ? "" : (!c3.empty() ? parent + c3 : g_.ChildCode(parent, n3));
+      if (code.empty() && !parent.empty() && c3.empty()) code = g_.ChildCode(parent, n3 + "支出");
       if (code.empty() && !parent.empty() && !lei && !kuan)
         code = suffix_lookup(n3, [&](const std::string& n) { return g_.ChildCode(parent, n); });
     }
@@ -307,7 +314,12 @@ bool Reader::ParseChange(const std::string& s, size_t at, size_t* end, Change* c
   re2::StringPiece m[16];
   int n = 1 + re->NumberOfCapturingGroups();
   if (n > 16) n = 16;
-  if (!MatchAt(*re, s, at, m, n)) return false;
+  if (!MatchAt(*re, s, at, m, n)) {
+    re = g_.rule("change_compare");
+    if (!re) return false;
+    n = std::min(16, 1 + re->NumberOfCapturingGroups());
+    if (!MatchAt(*re, s, at, m, n)) return false;
+  }
   const auto& names = re->NamedCapturingGroups();
   auto grp = [&](const char* name) -> std::string {
     auto it = names.find(name);
@@ -835,6 +847,30 @@ Extraction FigureEngine::Extract(const std::vector<PageInput>& pages) const {
   std::vector<bool> skip = ReadProjects(g_, lines, &out.projects);
   Reader reader(g_, &out);
   reader.Run(lines, skip);
+  // A figure restated (prose, summary, table) is one figure: what one
+  // statement adds (a comparison, a plan, a share) holds for the others.
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> same;
+  for (size_t i = 0; i < out.figures.size(); ++i)
+    if (out.figures[i].field != "unclassified")
+      same[{out.figures[i].field, out.figures[i].value.text() + out.figures[i].unit}].push_back(i);
+  for (auto& [key, idx] : same) {
+    if (idx.size() < 2) continue;
+    std::optional<Change> change;
+    std::optional<Plan> plan;
+    std::optional<Decimal> share;
+    for (size_t i : idx) {
+      const FigureRecord& f = out.figures[i];
+      if (!change && f.change) change = f.change;
+      if (!plan && f.plan) plan = f.plan;
+      if (!share && f.share_percent) share = f.share_percent;
+    }
+    for (size_t i : idx) {
+      FigureRecord& f = out.figures[i];
+      if (!f.change) f.change = change;
+      if (!f.plan) f.plan = plan;
+      if (!f.share_percent) f.share_percent = share;
+    }
+  }
   // The text a figure came from, in the extracted text, for provenance.
   return out;
 }
