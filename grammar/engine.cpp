@@ -735,11 +735,27 @@ std::vector<bool> ReadProjects(const Grammar& g, const std::vector<Line>& lines,
   if (!section || !name_re || !key_re || !ind_re || !enum_re || !value_re) return skip;
   bool in_section = false;
   std::optional<ProjectRecord> cur;
-  std::string pending_key;
+  std::string pending_key, budget_text;
+  // A section that names no project lists them in its 年度预算安排
+  // (信息化系统日常维护费166.66万元,中介机构服务费418.80万元): one project each.
+  static const RE2 kItem(R"((?:^|[,;、:])(?P<name>[^,;、:。\d]{2,40}?)(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元))");
   auto close = [&]() {
-    if (cur) out->push_back(*cur);
+    if (cur && !cur->name.empty()) {
+      out->push_back(*cur);
+    } else if (cur) {
+      re2::StringPiece in(budget_text);
+      std::string name, num, unit;
+      while (RE2::FindAndConsume(&in, kItem, &name, &num, &unit)) {
+        ProjectRecord p = *cur;
+        p.name = name;
+        p.value = Decimal::Parse(num);
+        p.unit = unit;
+        out->push_back(p);
+      }
+    }
     cur.reset();
     pending_key.clear();
+    budget_text.clear();
   };
   auto set_key = [&](const std::string& key, const std::string& val) {
     if (!cur || val.empty()) return false;
@@ -748,6 +764,7 @@ std::vector<bool> ReadProjects(const Grammar& g, const std::vector<Line>& lines,
     } else if (key == "实施周期") {
       cur->period = val;
     } else if (key == "年度预算安排" || key == "预算安排" || key == "项目资金") {
+      budget_text += val;
       std::string num, unit;
       if (!RE2::PartialMatch(val, *value_re, &num, &unit) || !MoneyExponent(unit)) return false;
       cur->value = Decimal::Parse(num);
@@ -769,6 +786,12 @@ std::vector<bool> ReadProjects(const Grammar& g, const std::vector<Line>& lines,
     if (RE2::PartialMatch(t, *section) && !is_key) {
       close();
       in_section = true;
+      if (!RE2::FullMatch(Grammar::CleanLabel(body), *name_re, &name)) {
+        cur = ProjectRecord();  // named later, or by its budget lines
+        cur->page = lines[i].pos.empty() ? 0 : lines[i].pos[0].page;
+        skip[i] = true;
+        continue;
+      }
     }
     if (!in_section) continue;
     int level = 0;
