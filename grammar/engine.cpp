@@ -101,14 +101,17 @@ using Group = std::vector<size_t>;
 
 class Reader {
  public:
-  Reader(const Grammar& g, Extraction* out) : g_(g), out_(out) {}
+  Reader(const Grammar& g, const std::vector<PageInput>& pages, Extraction* out) : g_(g), pages_(pages), out_(out) {}
 
   void Run(const std::vector<Line>& lines, const std::vector<bool>& skip);
 
  private:
   const Grammar& g_;
+  const std::vector<PageInput>& pages_;
   Extraction* out_;
-  std::vector<std::pair<int, std::string>> path_;  // heading level, text
+  std::vector<std::pair<int, std::string>> path_;
+
+  std::string Original(const std::vector<Pos>& pos) const;  // heading level, text
   std::string scope_ = "expenditure", breakdown_, parent_;
   int scope_level_ = 0;
   int in_heading_ = 0;  // heading level the scope was set at; a heading at or above it resets it
@@ -411,6 +414,21 @@ size_t Reader::Tails(const std::string& s, size_t at, const Group& group) {
   return at;
 }
 
+// The sentence as extracted, before normalization, when it lies on one page.
+std::string Reader::Original(const std::vector<Pos>& pos) const {
+  if (pos.empty() || pos.front().page != pos.back().page) return "";
+  for (const PageInput& p : pages_) {
+    if (p.number != pos.front().page) continue;
+    size_t a = pos.front().raw, b = pos.back().raw;
+    if (a > b || b >= p.raw.size()) return "";
+    // Extend b to the end of its UTF-8 character.
+    ++b;
+    while (b < p.raw.size() && (static_cast<unsigned char>(p.raw[b]) & 0xC0) == 0x80) ++b;
+    return p.raw.substr(a, b - a);
+  }
+  return "";
+}
+
 size_t Reader::Emit(const std::vector<std::string>& fields, const std::string& label, const Candidate& c,
                     const std::string& s, const std::vector<Pos>& pos, Group* group) {
   group->clear();
@@ -425,6 +443,7 @@ size_t Reader::Emit(const std::vector<std::string>& fields, const std::string& l
     f.section = Section();
     f.page = c.start < pos.size() ? pos[c.start].page : (pos.empty() ? 0 : pos.back().page);
     f.text = s;
+    f.original = Original(pos);
     group->push_back(out_->figures.size());
     out_->figures.push_back(std::move(f));
   }
@@ -718,6 +737,12 @@ void Reader::Run(const std::vector<Line>& lines, const std::vector<bool>& skip) 
       st.pos.push_back(l.pos[a]);
     }
     st.Append(l.text, l.pos, a, b);
+    // A heading that is only a title is a sentence of its own, so it does not
+    // glue onto the text under it.
+    if (level > 0 && level <= 3 && t.find("。") == std::string::npos && t.find(',') == std::string::npos &&
+        t.find(':') == std::string::npos && t.find("类)") == std::string::npos &&
+        t.find("款)") == std::string::npos && t.find("项)") == std::string::npos && t.size() <= 120)
+      Flush(&st);
   }
   Flush(&st);
 }
@@ -868,7 +893,7 @@ Extraction FigureEngine::Extract(const std::vector<PageInput>& pages) const {
   }
   Extraction out;
   std::vector<bool> skip = ReadProjects(g_, lines, &out.projects);
-  Reader reader(g_, &out);
+  Reader reader(g_, pages, &out);
   reader.Run(lines, skip);
   // A figure restated (prose, summary, table) is one figure: what one
   // statement adds (a comparison, a plan, a share) holds for the others.

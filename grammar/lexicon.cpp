@@ -343,7 +343,10 @@ std::string Grammar::ClassCode(const std::string& name) const {
   return it == class_by_name_.end() ? "" : it->second;
 }
 
-std::string Grammar::ChildCode(const std::string& parent, const std::string& name) const {
+std::string Grammar::ChildCode(const std::string& parent, const std::string& raw_name) const {
+  // 其它 is a common variant of 其他 in published names.
+  std::string name = raw_name;
+  for (size_t p; (p = name.find("其它")) != std::string::npos;) name.replace(p, 6, "其他");
   auto it = child_by_name_.find({parent, name});
   if (it != child_by_name_.end()) return it->second;
   if (parent.size() == 5) {

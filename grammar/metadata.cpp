@@ -75,7 +75,7 @@ DocumentMeta ReadMetadata(const std::vector<std::string>& pages, const Gazetteer
   }
 
   static const RE2 kTitle(R"((?:^|\n)([^\n]{0,60}?)(\d{4})年度?(?:区级|省级|市级|县级)?(?:部门|单位)?(预算|决算)(?:公开|情况说明)?)");
-  static const RE2 kHead(R"((?:预算主管部门|主管部门|部门名称|编制部门|单位名称|部门)[:]([^\n:]{2,40}))");
+  static const RE2 kHead(R"((?:预算主管部门|主管部门|部门名称|编制部门|单位名称|部门)[:]([^\n:]{2,40}?)(?:单位[:]|金额单位|\n|$))");
   static const RE2 kPart1(R"(第一部分([^\n]{2,40}?)(?:概况|基本情况))");
   static const RE2 kYear(R"((20\d{2})年)");
 
@@ -104,6 +104,7 @@ DocumentMeta ReadMetadata(const std::vector<std::string>& pages, const Gazetteer
   if (!dept.empty()) m.department = dept;
 
   if (year.empty()) RE2::PartialMatch(head, kYear, &year);
+  if (year.empty()) RE2::PartialMatch(all, kYear, &year);
   if (!year.empty()) m.year = std::stoi(year);
   if (kind_word.empty()) kind_word = head.find("决算") != std::string::npos ? "决算" : (head.find("预算") != std::string::npos ? "预算" : "");
   if (!kind_word.empty()) m.kind = kind_word == "决算" ? "final_accounts" : "budget";
