@@ -250,7 +250,13 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
   int n = pdf->pages();
   doc->page_count = std::max(0, n);
   bool any_text = false;
-  for (int i = 0; i < n; ++i) {
+  int limit = n;
+  if (options.max_pages > 0 && n > options.max_pages) {
+    limit = options.max_pages;
+    doc->page_errors.push_back({limit + 1, SourceError{"page_limit", "read the first " + std::to_string(limit) + " of " +
+                                                                         std::to_string(n) + " pages (--max-pages)"}});
+  }
+  for (int i = 0; i < limit; ++i) {
     current_page = i + 1;
     std::unique_ptr<poppler::page> page(pdf->create_page(i));
     if (!page) {

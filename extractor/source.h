@@ -43,6 +43,7 @@ struct RawDocument {
 
 struct LoadOptions {
   std::string password;  // user (or owner) password for encrypted PDFs
+  int max_pages = 0;     // read at most this many PDF pages (0: all)
 };
 
 // Reads `path`, choosing the reader by content and extension

@@ -1,6 +1,8 @@
 // cnbudget: command-line entry point.  See --help.
 #include <sys/stat.h>
 
+#include <thread>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +14,9 @@
 #include <vector>
 
 #include "extractor/pdf_source.h"
+#include "src/batch.h"
 #include "src/pipeline.h"
+#include "src/sink.h"
 
 namespace fs = std::filesystem;
 using namespace cnbudget;
@@ -20,28 +24,38 @@ using namespace cnbudget;
 namespace {
 
 const char kUsage[] =
-    "usage: cnbudget extract [--password PW] [-o FILE] [--grammar DIR] [--quiet] PATH...\n"
+    "usage: cnbudget extract [options] PATH...\n"
     "\n"
     "Extracts the figures of Chinese budget and final-account disclosures\n"
-    "(部门预算 / 部门决算) into JSON Lines records (see docs/ and RECORDS.md):\n"
-    "a `document` record per input, then its `figure`, `project` and `error`\n"
+    "(部门预算 / 部门决算) into records (see README.md and RECORDS.md): a\n"
+    "`document` record per input, then its `error`, `figure` and `project`\n"
     "records.\n"
     "\n"
-    "  PATH           a .pdf or .txt file, or a folder searched recursively\n"
-    "                 (files ending .pdf or .txt, in sorted order)\n"
-    "  -o FILE        write records to FILE instead of standard output\n"
-    "  --password PW  password for encrypted PDFs (user or owner password)\n"
-    "  --grammar DIR  grammar folder (default: $CNBUDGET_GRAMMAR or the\n"
-    "                 source tree's grammar/)\n"
-    "  --quiet        no summary on standard error\n"
-    "  -h, --help     this text\n"
+    "  PATH              a .pdf or .txt file, or a folder searched recursively\n"
+    "                    (files ending .pdf or .txt, in sorted order)\n"
+    "  --files-from FILE read more input paths from FILE, one per line (- = stdin)\n"
+    "  -o FILE           write JSON Lines to FILE instead of standard output\n"
+    "  --out DIR         write DIR/records.jsonl and DIR/manifest.jsonl; a killed\n"
+    "                    run leaves no half-written document\n"
+    "  --resume          with --out: skip inputs the manifest has complete\n"
+    "  --format F        jsonl (default) or csv (documents.csv, figures.csv,\n"
+    "                    projects.csv, errors.csv in --out DIR)\n"
+    "  --excel           with --format csv: add the BOM Excel needs for Chinese\n"
+    "  -j N              parallel workers (default: the number of cores)\n"
+    "  --shard K/N       only the inputs of shard K of N (by path hash)\n"
+    "  --max-pages N     read at most N pages of a PDF (the document is partial)\n"
+    "  --password PW     password for encrypted PDFs (user or owner password)\n"
+    "  --grammar DIR     grammar folder (default: $CNBUDGET_GRAMMAR or the\n"
+    "                    source tree's grammar/)\n"
+    "  --quiet           no progress or summary on standard error\n"
+    "  -h, --help        this text\n"
     "\n"
     "Each failed input still gets its `document` record with status `failed`\n"
     "and an error code: not_found, empty, not_a_pdf, damaged, encrypted,\n"
     "no_text_layer, unreadable, not_a_file.\n"
     "\n"
     "Exit status: 0 every input ok; 1 some input failed or was partial (its\n"
-    "records are still written); 2 usage error or unusable grammar.\n";
+    "records are still written); 2 usage error, unusable grammar or output.\n";
 
 int Usage(const std::string& msg) {
   std::cerr << "cnbudget: " << msg << "\n\n" << kUsage;
@@ -89,13 +103,24 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] != "extract") return Usage("unknown command '" + args[0] + "'");
-  std::string output, password, grammar_dir;
-  bool quiet = false;
+  std::string output, grammar_dir, files_from, format = "jsonl", out_dir;
+  BatchOptions batch;
+  bool excel = false;
+  unsigned cores = std::thread::hardware_concurrency();
+  batch.jobs = cores ? static_cast<int>(cores) : 1;
   std::vector<std::string> inputs;
   if (const char* env = std::getenv("CNBUDGET_GRAMMAR")) grammar_dir = env;
   if (grammar_dir.empty()) grammar_dir = CNBUDGET_GRAMMAR_DIR;
+  auto to_int = [](const std::string& s, int* out) {
+    char* end = nullptr;
+    long v = std::strtol(s.c_str(), &end, 10);
+    if (s.empty() || *end || v < 0 || v > 1000000) return false;
+    *out = static_cast<int>(v);
+    return true;
+  };
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
+    std::string v;
     auto value = [&](std::string* dst) {
       if (i + 1 >= args.size()) return false;
       *dst = args[++i];
@@ -106,12 +131,34 @@ int main(int argc, char** argv) {
       return 0;
     } else if (a == "-o" || a == "--output") {
       if (!value(&output)) return Usage(a + " needs a file name");
+    } else if (a == "--out") {
+      if (!value(&out_dir)) return Usage("--out needs a folder");
+    } else if (a == "--files-from") {
+      if (!value(&files_from)) return Usage("--files-from needs a file (or -)");
+    } else if (a == "--format") {
+      if (!value(&format) || (format != "jsonl" && format != "csv")) return Usage("--format is jsonl or csv");
+    } else if (a == "--excel") {
+      excel = true;
+    } else if (a == "--resume") {
+      batch.resume = true;
+    } else if (a == "-j" || a == "--jobs") {
+      if (!value(&v) || !to_int(v, &batch.jobs) || batch.jobs < 1) return Usage("-j needs a number of workers");
+    } else if (a.size() > 2 && a.rfind("-j", 0) == 0) {
+      if (!to_int(a.substr(2), &batch.jobs) || batch.jobs < 1) return Usage("-j needs a number of workers");
+    } else if (a == "--shard") {
+      size_t slash;
+      if (!value(&v) || (slash = v.find('/')) == std::string::npos || !to_int(v.substr(0, slash), &batch.shard_index) ||
+          !to_int(v.substr(slash + 1), &batch.shard_count) || batch.shard_count < 1 ||
+          batch.shard_index >= batch.shard_count)
+        return Usage("--shard needs K/N with 0 <= K < N");
+    } else if (a == "--max-pages") {
+      if (!value(&v) || !to_int(v, &batch.load.max_pages)) return Usage("--max-pages needs a number");
     } else if (a == "--password") {
-      if (!value(&password)) return Usage("--password needs a value");
+      if (!value(&batch.load.password)) return Usage("--password needs a value");
     } else if (a == "--grammar") {
       if (!value(&grammar_dir)) return Usage("--grammar needs a folder");
     } else if (a == "--quiet" || a == "-q") {
-      quiet = true;
+      batch.quiet = true;
     } else if (a == "--") {
       inputs.insert(inputs.end(), args.begin() + i + 1, args.end());
       break;
@@ -121,7 +168,25 @@ int main(int argc, char** argv) {
       inputs.push_back(a);
     }
   }
+  if (!files_from.empty()) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (files_from != "-") {
+      file.open(files_from);
+      if (!file) return Usage("cannot read --files-from " + files_from);
+      in = &file;
+    }
+    std::string line;
+    while (std::getline(*in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) inputs.push_back(line);
+    }
+  }
   if (inputs.empty()) return Usage("no input PATH given");
+  if (batch.resume && out_dir.empty()) return Usage("--resume needs --out DIR");
+  if (format == "csv" && out_dir.empty()) return Usage("--format csv needs --out DIR");
+  if (format == "csv" && batch.resume) return Usage("--resume works with --format jsonl (the default)");
+  if (!out_dir.empty() && !output.empty()) return Usage("use either -o FILE or --out DIR");
 
   std::string error;
   auto grammar = Grammar::Load(grammar_dir, &error);
@@ -138,42 +203,42 @@ int main(int argc, char** argv) {
 
   std::ofstream file_out;
   std::ostream* out = &std::cout;
-  if (!output.empty() && output != "-") {
-    file_out.open(output, std::ios::binary | std::ios::trunc);
-    if (!file_out) {
-      std::cerr << "cnbudget: cannot write " << output << "\n";
+  std::unique_ptr<RecordSink> sink;
+  if (format == "csv") {
+    ::mkdir(out_dir.c_str(), 0777);
+    sink = MakeCsvSink(out_dir, excel, &error);
+    if (!sink) {
+      std::cerr << "cnbudget: " << error << "\n";
       return 2;
     }
-    out = &file_out;
+    out_dir.clear();  // the CSV sink writes the folder itself
+  } else {
+    if (!output.empty() && output != "-") {
+      file_out.open(output, std::ios::binary | std::ios::trunc);
+      if (!file_out) {
+        std::cerr << "cnbudget: cannot write " << output << "\n";
+        return 2;
+      }
+      out = &file_out;
+    }
+    sink = MakeJsonlSink(out);
   }
+  batch.out_dir = out_dir;
 
   InitPoppler();
   Pipeline pipeline(*grammar, gazetteer.get());
-  LoadOptions options;
-  options.password = password;
-  std::map<std::string, int> failures;
-  int ok = 0, partial = 0, failed = 0;
-  long figures = 0;
-  for (const std::string& f : files) {
-    DocumentOutput d = pipeline.Process(f, options);
-    std::string block;
-    for (const std::string& l : d.lines) block += l + "\n";
-    out->write(block.data(), static_cast<std::streamsize>(block.size()));
-    figures += static_cast<long>(d.lines.size()) - 1;
-    if (d.status == "ok") ++ok;
-    else if (d.status == "partial") ++partial;
-    else ++failed, ++failures[d.error_code];
-  }
-  out->flush();
-  if (!*out) {
-    std::cerr << "cnbudget: write error on " << (output.empty() ? "standard output" : output) << "\n";
+  BatchSummary sum;
+  if (!RunBatch(files, pipeline, batch, sink.get(), &sum, &error)) {
+    std::cerr << "cnbudget: " << error << "\n";
     return 2;
   }
-  if (!quiet) {
-    std::cerr << "cnbudget: " << files.size() << " inputs: " << ok << " ok, " << partial << " partial, " << failed
-              << " failed";
-    for (const auto& [code, n] : failures) std::cerr << " (" << code << ": " << n << ")";
-    std::cerr << "; " << figures << " records after the document records\n";
+  if (!batch.quiet) {
+    std::cerr << "cnbudget: " << files.size() << " inputs: " << sum.ok << " ok, " << sum.partial << " partial, "
+              << sum.failed << " failed";
+    for (const auto& [code, n] : sum.failures) std::cerr << " (" << code << ": " << n << ")";
+    if (sum.skipped) std::cerr << ", " << sum.skipped << " already done";
+    if (sum.duplicates) std::cerr << ", " << sum.duplicates << " duplicates";
+    std::cerr << "; " << sum.records << " records\n";
   }
-  return (failed || partial) ? 1 : 0;
+  return (sum.failed || sum.partial) ? 1 : 0;
 }

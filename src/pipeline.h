@@ -17,10 +17,16 @@
 
 namespace cnbudget {
 
+// Everything one input produced; sinks (src/sink.h) serialise it.
 struct DocumentOutput {
-  std::string status;      // ok, partial, failed
-  std::string error_code;  // when failed
-  std::vector<std::string> lines;  // JSON Lines, document record first
+  DocumentRecord document;
+  std::vector<FigureRecord> figures;
+  std::vector<ProjectRecord> projects;
+  std::vector<ErrorInfo> errors;
+
+  const std::string& status() const { return document.status; }
+  std::string error_code() const { return document.error ? document.error->code : ""; }
+  size_t records() const { return 1 + figures.size() + projects.size() + errors.size(); }
 };
 
 class Pipeline {
