@@ -5,7 +5,7 @@ BUILD ?= build
 BUILD_ASAN ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBIAN_PACKAGES = cmake g++ make pkg-config python3 libpoppler-cpp-dev poppler-data poppler-utils \
-                  libicu-dev libre2-dev nlohmann-json3-dev doctest-dev
+                  libicu-dev libre2-dev nlohmann-json3-dev doctest-dev libsqlite3-dev sqlite3
 
 .PHONY: all deps build run test test-asan clean
 
@@ -31,6 +31,9 @@ run: build
 	@status=0; ./$(BUILD)/cnbudget extract corpus/ -o out/records.jsonl || status=$$?; \
 	if [ $$status -ge 2 ]; then exit $$status; fi; \
 	python3 tools/summary.py out/records.jsonl
+	@rm -f out/cnbudget.sqlite*; status=0; ./$(BUILD)/cnbudget extract --quiet --format sqlite --out out corpus/ || status=$$?; \
+	if [ $$status -ge 2 ]; then exit $$status; fi; \
+	echo "out/cnbudget.sqlite: $$(sqlite3 out/cnbudget.sqlite 'SELECT count(*) FROM figures') figures (try: sqlite3 out/cnbudget.sqlite < docs/first-query.sql)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure

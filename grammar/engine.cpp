@@ -529,6 +529,8 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
     std::string after = s.substr(c.end);
 
     if (const RE2* t = g_.rule("threshold_after"); t && RE2::PartialMatch(after, *t)) continue;
+    // Counts are whole numbers: "4.00台式计算机" is a table cell run into a label.
+    if (!c.unit.empty() && !MoneyExponent(c.unit) && c.num.find('.') != std::string::npos) continue;
     if (const RE2* t = g_.rule("not_figure_before"); t && RE2::PartialMatch(span, *t)) continue;
 
     std::string num = c.num;
@@ -654,7 +656,9 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
     item_label_ = classes[next_class].label;
   }
 
-  // Statements of none.
+  // Statements of none.  A table's note (故本表为空表) speaks of that table,
+  // not of the document's figure.
+  if (s.find("本表") != std::string::npos) return;
   for (const NoneRule& r : g_.none_rules()) {
     re2::StringPiece m;
     std::string clean = Grammar::CleanLabel(s);

@@ -38,8 +38,9 @@ const char kUsage[] =
     "  --out DIR         write DIR/records.jsonl and DIR/manifest.jsonl; a killed\n"
     "                    run leaves no half-written document\n"
     "  --resume          with --out: skip inputs the manifest has complete\n"
-    "  --format F        jsonl (default) or csv (documents.csv, figures.csv,\n"
-    "                    projects.csv, errors.csv in --out DIR)\n"
+    "  --format F        jsonl (default); csv (documents.csv, figures.csv,\n"
+    "                    projects.csv, errors.csv in --out DIR); sqlite\n"
+    "                    (--out DIR/cnbudget.sqlite, see docs/schema.md)\n"
     "  --excel           with --format csv: add the BOM Excel needs for Chinese\n"
     "  -j N              parallel workers (default: the number of cores)\n"
     "  --shard K/N       only the inputs of shard K of N (by path hash)\n"
@@ -136,7 +137,8 @@ int main(int argc, char** argv) {
     } else if (a == "--files-from") {
       if (!value(&files_from)) return Usage("--files-from needs a file (or -)");
     } else if (a == "--format") {
-      if (!value(&format) || (format != "jsonl" && format != "csv")) return Usage("--format is jsonl or csv");
+      if (!value(&format) || (format != "jsonl" && format != "csv" && format != "sqlite"))
+        return Usage("--format is jsonl, csv or sqlite");
     } else if (a == "--excel") {
       excel = true;
     } else if (a == "--resume") {
@@ -184,8 +186,8 @@ int main(int argc, char** argv) {
   }
   if (inputs.empty()) return Usage("no input PATH given");
   if (batch.resume && out_dir.empty()) return Usage("--resume needs --out DIR");
-  if (format == "csv" && out_dir.empty()) return Usage("--format csv needs --out DIR");
-  if (format == "csv" && batch.resume) return Usage("--resume works with --format jsonl (the default)");
+  if (format != "jsonl" && out_dir.empty()) return Usage("--format " + format + " needs --out DIR");
+  if (format != "jsonl" && batch.resume) return Usage("--resume works with --format jsonl (the default)");
   if (!out_dir.empty() && !output.empty()) return Usage("use either -o FILE or --out DIR");
 
   std::string error;
@@ -212,6 +214,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     out_dir.clear();  // the CSV sink writes the folder itself
+  } else if (format == "sqlite") {
+    ::mkdir(out_dir.c_str(), 0777);
+    sink = MakeSqliteSink(out_dir + "/cnbudget.sqlite", &error);
+    if (!sink) {
+      std::cerr << "cnbudget: " << error << "\n";
+      return 2;
+    }
+    out_dir.clear();
   } else {
     if (!output.empty() && output != "-") {
       file_out.open(output, std::ios::binary | std::ios::trunc);

@@ -33,3 +33,15 @@ std::unique_ptr<RecordSink> MakeJsonlSink(std::ostream* out);
 std::unique_ptr<RecordSink> MakeCsvSink(const std::string& dir, bool excel, std::string* error);
 
 }  // namespace cnbudget
+
+namespace cnbudget {
+
+// SQLite database DIR/cnbudget.sqlite (schema in docs/schema.md): tables
+// documents, figures, projects, rows, checks, errors; indices on
+// figures(field) and documents(district, year); a view figures_wide with one
+// row per document and a column per common field.  Each document is one
+// transaction, so a killed run leaves whole documents only.  All SQL takes
+// its values through bound parameters.
+std::unique_ptr<RecordSink> MakeSqliteSink(const std::string& path, std::string* error);
+
+}  // namespace cnbudget

@@ -11,6 +11,16 @@ cmp "$t/j1.jsonl" "$t/j2.jsonl" || { echo "FAIL: -j2 output differs from -j1"; e
 for k in 0 1 2; do
   "$bin" extract --quiet -j2 --shard $k/3 "$seed" "$root/corpus/real" -o "$t/shard$k.jsonl" || [ $? -eq 1 ]
 done
+"$bin" extract --quiet --format sqlite --out "$t/db" "$seed" || [ $? -eq 1 ]
+db=$t/db/cnbudget.sqlite
+got=$(sqlite3 "$db" "SELECT \"income.total\", \"expenditure.total\", \"three_public.total\", operating_costs FROM figures_wide WHERE source LIKE '%seed-libreoffice.pdf'")
+[ "$got" = "462.48|462.48|40.0|103.0" ] || { echo "FAIL: figures_wide for the seed: $got"; exit 1; }
+got=$(sqlite3 "$db" "SELECT value_text, yuan, change_amount FROM figures WHERE source LIKE '%seed-reportlab.pdf' AND field = 'operating_costs'")
+[ "$got" = "103.00|1030000|26.79" ] || { echo "FAIL: exact digits in figures: $got"; exit 1; }
+got=$(sqlite3 "$db" "SELECT error_code FROM documents WHERE source LIKE '%seed-scanned.pdf'")
+[ "$got" = "no_text_layer" ] || { echo "FAIL: documents.error_code: $got"; exit 1; }
+got=$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('figures_field', 'documents_district_year')")
+[ "$got" = "2" ] || { echo "FAIL: indices: $got"; exit 1; }
 # --files-from - reads paths from stdin (the Hadoop Streaming / RDD.pipe form).
 ls "$seed"/*.pdf | "$bin" extract --quiet --files-from - -o "$t/stdin.jsonl" || [ $? -eq 1 ]
 python3 - "$t" <<'PY'

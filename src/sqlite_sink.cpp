@@ -1,0 +1,222 @@
+#include <sqlite3.h>
+
+#include "src/sink.h"
+
+namespace cnbudget {
+namespace {
+
+// Fields that get a column in figures_wide.
+const char* kWideFields[] = {
+    "income.total", "income.fiscal", "income.general_budget", "income.gov_fund", "income.other",
+    "expenditure.total", "expenditure.basic", "expenditure.project", "fiscal_expenditure.total",
+    "fiscal_expenditure.basic", "fiscal_expenditure.project", "general_budget_expenditure.total",
+    "gov_fund_expenditure.total", "three_public.total", "three_public.overseas", "three_public.reception",
+    "three_public.vehicles", "operating_costs", "procurement.total", "staff.authorized", "staff.actual",
+    "vehicles.total"};
+
+const char kSchema[] = R"SQL(
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS documents (
+  source TEXT PRIMARY KEY, sha256 TEXT, pages INTEGER, status TEXT, error_code TEXT, error_message TEXT,
+  title TEXT, district TEXT, division_code TEXT, department TEXT, year INTEGER, kind TEXT,
+  figures INTEGER, projects INTEGER);
+CREATE TABLE IF NOT EXISTS figures (
+  source TEXT, field TEXT, label TEXT, value REAL, value_text TEXT, unit TEXT, yuan NUMERIC,
+  change_direction TEXT, change_amount TEXT, change_unit TEXT, change_percent TEXT, change_basis TEXT,
+  change_base_value TEXT, plan_value TEXT, plan_unit TEXT, plan_completion_percent TEXT, share_percent TEXT,
+  section TEXT, page INTEGER, text TEXT, original TEXT);
+CREATE TABLE IF NOT EXISTS projects (
+  source TEXT, name TEXT, value REAL, value_text TEXT, unit TEXT, yuan NUMERIC, implementer TEXT, period TEXT,
+  indicators TEXT, page INTEGER);
+CREATE TABLE IF NOT EXISTS rows (source TEXT, "table" TEXT, side TEXT, page INTEGER, code TEXT, name TEXT,
+  cells TEXT, unit TEXT);
+CREATE TABLE IF NOT EXISTS checks (source TEXT, rule TEXT, status TEXT, expected TEXT, actual TEXT, fields TEXT);
+CREATE TABLE IF NOT EXISTS errors (source TEXT, page INTEGER, code TEXT, message TEXT);
+CREATE INDEX IF NOT EXISTS figures_field ON figures(field);
+CREATE INDEX IF NOT EXISTS figures_source ON figures(source);
+CREATE INDEX IF NOT EXISTS documents_district_year ON documents(district, year);
+)SQL";
+
+class SqliteSink : public RecordSink {
+ public:
+  ~SqliteSink() override {
+    for (sqlite3_stmt* s : {doc_, fig_, proj_, err_})
+      if (s) sqlite3_finalize(s);
+    if (db_) sqlite3_close(db_);
+  }
+
+  bool Open(const std::string& path, std::string* error) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) return Fail(error, "cannot open " + path);
+    if (!Exec(kSchema, error)) return false;
+    std::string view = "DROP VIEW IF EXISTS figures_wide; CREATE VIEW figures_wide AS SELECT d.source, d.department, "
+                       "d.district, d.division_code, d.year, d.kind";
+    for (const char* f : kWideFields)
+      view += std::string(", (SELECT f.value FROM figures f WHERE f.source = d.source AND f.field = '") + f +
+              "' ORDER BY f.rowid LIMIT 1) AS \"" + f + "\"";
+    view += " FROM documents d;";
+    if (!Exec(view.c_str(), error)) return false;
+    return Prepare("INSERT OR REPLACE INTO documents VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)", &doc_,
+                   error) &&
+           Prepare("INSERT INTO figures VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+                   &fig_, error) &&
+           Prepare("INSERT INTO projects VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &proj_, error) &&
+           Prepare("INSERT INTO errors VALUES (?1,?2,?3,?4)", &err_, error);
+  }
+
+  bool Write(const DocumentOutput& d, std::string* error) override {
+    if (!Exec("BEGIN", error)) return false;
+    const DocumentRecord& r = d.document;
+    const std::string& src = r.source;
+    // A source written again (a rerun into the same file) replaces its rows.
+    sqlite3_stmt* del;
+    for (const char* t : {"figures", "projects", "errors"}) {
+      std::string sql = std::string("DELETE FROM ") + t + " WHERE source = ?1";
+      if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &del, nullptr) != SQLITE_OK) return Rollback(error);
+      sqlite3_bind_text(del, 1, src.c_str(), -1, SQLITE_TRANSIENT);
+      int rc = sqlite3_step(del);
+      sqlite3_finalize(del);
+      if (rc != SQLITE_DONE) return Rollback(error);
+    }
+    int i = 1;
+    Text(doc_, i++, src);
+    Text(doc_, i++, r.sha256);
+    sqlite3_bind_int(doc_, i++, r.pages);
+    Text(doc_, i++, r.status);
+    OptText(doc_, i++, r.error ? std::optional<std::string>(r.error->code) : std::nullopt);
+    OptText(doc_, i++, r.error ? std::optional<std::string>(r.error->message) : std::nullopt);
+    OptText(doc_, i++, r.meta.title);
+    OptText(doc_, i++, r.meta.district);
+    OptText(doc_, i++, r.meta.division_code);
+    OptText(doc_, i++, r.meta.department);
+    if (r.meta.year) sqlite3_bind_int(doc_, i++, *r.meta.year);
+    else sqlite3_bind_null(doc_, i++);
+    OptText(doc_, i++, r.meta.kind);
+    sqlite3_bind_int(doc_, i++, r.figures);
+    sqlite3_bind_int(doc_, i++, r.projects);
+    if (!Step(doc_)) return Rollback(error);
+    for (const FigureRecord& f : d.figures) {
+      i = 1;
+      Text(fig_, i++, src);
+      Text(fig_, i++, f.field);
+      Text(fig_, i++, f.label);
+      Number(fig_, i++, f.value);
+      Text(fig_, i++, f.value.text());
+      Text(fig_, i++, f.unit);
+      auto e = MoneyExponent(f.unit);
+      if (e) Number(fig_, i++, f.value.Shift(*e));
+      else sqlite3_bind_null(fig_, i++);
+      const Change* c = f.change ? &*f.change : nullptr;
+      OptText(fig_, i++, c ? std::optional<std::string>(c->direction) : std::nullopt);
+      OptDec(fig_, i++, c ? c->amount : std::nullopt);
+      OptText(fig_, i++, c && !c->unit.empty() ? std::optional<std::string>(c->unit) : std::nullopt);
+      OptDec(fig_, i++, c ? c->percent : std::nullopt);
+      OptText(fig_, i++, c && !c->basis.empty() ? std::optional<std::string>(c->basis) : std::nullopt);
+      OptDec(fig_, i++, c ? c->base_value : std::nullopt);
+      const Plan* p = f.plan ? &*f.plan : nullptr;
+      OptDec(fig_, i++, p ? p->value : std::nullopt);
+      OptText(fig_, i++, p && !p->unit.empty() ? std::optional<std::string>(p->unit) : std::nullopt);
+      OptDec(fig_, i++, p ? p->completion_percent : std::nullopt);
+      OptDec(fig_, i++, f.share_percent);
+      std::string section;
+      for (const auto& s : f.section) section += (section.empty() ? "" : " > ") + s;
+      Text(fig_, i++, section);
+      sqlite3_bind_int(fig_, i++, f.page);
+      Text(fig_, i++, f.text);
+      Text(fig_, i++, f.original);
+      if (!Step(fig_)) return Rollback(error);
+    }
+    for (const ProjectRecord& p : d.projects) {
+      i = 1;
+      Text(proj_, i++, src);
+      Text(proj_, i++, p.name);
+      if (p.value) Number(proj_, i++, *p.value), Text(proj_, i++, p.value->text());
+      else sqlite3_bind_null(proj_, i++), sqlite3_bind_null(proj_, i++);
+      Text(proj_, i++, p.unit);
+      auto e = p.value ? MoneyExponent(p.unit) : std::nullopt;
+      if (e) Number(proj_, i++, p.value->Shift(*e));
+      else sqlite3_bind_null(proj_, i++);
+      Text(proj_, i++, p.implementer);
+      Text(proj_, i++, p.period);
+      std::string ind;
+      for (const auto& x : p.indicators) ind += (ind.empty() ? "" : "; ") + x.kind + ":" + x.text;
+      Text(proj_, i++, ind);
+      sqlite3_bind_int(proj_, i++, p.page);
+      if (!Step(proj_)) return Rollback(error);
+    }
+    for (const ErrorInfo& x : d.errors) {
+      Text(err_, 1, src);
+      sqlite3_bind_int(err_, 2, x.page);
+      Text(err_, 3, x.code);
+      Text(err_, 4, x.message);
+      if (!Step(err_)) return Rollback(error);
+    }
+    return Exec("COMMIT", error);
+  }
+
+  bool Finish(std::string*) override { return true; }
+
+ private:
+  bool Fail(std::string* error, const std::string& what) {
+    *error = what + (db_ ? std::string(": ") + sqlite3_errmsg(db_) : "");
+    return false;
+  }
+  bool Exec(const char* sql, std::string* error) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+      *error = std::string("sqlite: ") + (msg ? msg : "error");
+      sqlite3_free(msg);
+      return false;
+    }
+    return true;
+  }
+  bool Prepare(const char* sql, sqlite3_stmt** st, std::string* error) {
+    if (sqlite3_prepare_v2(db_, sql, -1, st, nullptr) != SQLITE_OK) return Fail(error, "sqlite prepare");
+    return true;
+  }
+  bool Step(sqlite3_stmt* st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE;
+  }
+  bool Rollback(std::string* error) {
+    Fail(error, "sqlite write");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return false;
+  }
+  static void Text(sqlite3_stmt* st, int i, const std::string& s) {
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  static void OptText(sqlite3_stmt* st, int i, const std::optional<std::string>& s) {
+    if (s) Text(st, i, *s);
+    else sqlite3_bind_null(st, i);
+  }
+  static void OptDec(sqlite3_stmt* st, int i, const std::optional<Decimal>& d) {
+    if (d) Text(st, i, d->text());
+    else sqlite3_bind_null(st, i);
+  }
+  // A number column: integers exactly; others as SQLite reals for querying
+  // (value_text keeps the written digits).
+  static void Number(sqlite3_stmt* st, int i, const Decimal& d) {
+    const std::string& t = d.text();
+    if (t.find('.') == std::string::npos && t.size() < 18) {
+      sqlite3_bind_int64(st, i, std::stoll(t));
+    } else {
+      // sqlite converts the text with its own exact-as-possible parser.
+      sqlite3_bind_text(st, i, t.c_str(), -1, SQLITE_TRANSIENT);
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt *doc_ = nullptr, *fig_ = nullptr, *proj_ = nullptr, *err_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSink> MakeSqliteSink(const std::string& path, std::string* error) {
+  auto s = std::make_unique<SqliteSink>();
+  if (!s->Open(path, error)) return nullptr;
+  return s;
+}
+
+}  // namespace cnbudget
