@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -53,7 +54,8 @@ bool WriteAll(int fd, const std::string& s) {
 class Journal {
  public:
   bool Open(const std::string& dir, bool resume, std::string* error) {
-    ::mkdir(dir.c_str(), 0777);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);  // parents too: --out /scratch/run/shard-3
     records_path_ = dir + "/records.jsonl";
     manifest_path_ = dir + "/manifest.jsonl";
     off_t end = 0;

@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
   std::ostream* out = &std::cout;
   std::unique_ptr<RecordSink> sink;
   if (format == "csv") {
-    ::mkdir(out_dir.c_str(), 0777);
+    { std::error_code ec; fs::create_directories(out_dir, ec); }
     sink = MakeCsvSink(out_dir, excel, &error);
     if (!sink) {
       std::cerr << "cnbudget: " << error << "\n";
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
     }
     out_dir.clear();  // the CSV sink writes the folder itself
   } else if (format == "sqlite") {
-    ::mkdir(out_dir.c_str(), 0777);
+    { std::error_code ec; fs::create_directories(out_dir, ec); }
     sink = MakeSqliteSink(out_dir + "/cnbudget.sqlite", &error);
     if (!sink) {
       std::cerr << "cnbudget: " << error << "\n";
