@@ -5,6 +5,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -256,7 +257,14 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
     doc->page_errors.push_back({limit + 1, SourceError{"page_limit", "read the first " + std::to_string(limit) + " of " +
                                                                          std::to_string(n) + " pages (--max-pages)"}});
   }
+  auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < limit; ++i) {
+    if (options.timeout_seconds > 0 && i > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > options.timeout_seconds) {
+      doc->page_errors.push_back({i + 1, SourceError{"timeout", "stopped after " + std::to_string(i) + " of " +
+                                                                     std::to_string(n) + " pages: --timeout reached"}});
+      break;
+    }
     current_page = i + 1;
     std::unique_ptr<poppler::page> page(pdf->create_page(i));
     if (!page) {

@@ -44,6 +44,8 @@ struct RawDocument {
 struct LoadOptions {
   std::string password;  // user (or owner) password for encrypted PDFs
   int max_pages = 0;     // read at most this many PDF pages (0: all)
+  double timeout_seconds = 0;  // stop reading pages after this long (0: no limit);
+                               // checked between pages, so one page is not cut short
 };
 
 // Reads `path`, choosing the reader by content and extension

@@ -45,6 +45,8 @@ const char kUsage[] =
     "  -j N              parallel workers (default: the number of cores)\n"
     "  --shard K/N       only the inputs of shard K of N (by path hash)\n"
     "  --max-pages N     read at most N pages of a PDF (the document is partial)\n"
+    "  --timeout S       stop reading a PDF's pages after S seconds (partial);\n"
+    "                    checked between pages\n"
     "  --password PW     password for encrypted PDFs (user or owner password)\n"
     "  --grammar DIR     grammar folder (default: $CNBUDGET_GRAMMAR or the\n"
     "                    source tree's grammar/)\n"
@@ -153,6 +155,10 @@ int main(int argc, char** argv) {
           !to_int(v.substr(slash + 1), &batch.shard_count) || batch.shard_count < 1 ||
           batch.shard_index >= batch.shard_count)
         return Usage("--shard needs K/N with 0 <= K < N");
+    } else if (a == "--timeout") {
+      int secs = 0;
+      if (!value(&v) || !to_int(v, &secs) || secs < 1) return Usage("--timeout needs a number of seconds");
+      batch.load.timeout_seconds = secs;
     } else if (a == "--max-pages") {
       if (!value(&v) || !to_int(v, &batch.load.max_pages)) return Usage("--max-pages needs a number");
     } else if (a == "--password") {

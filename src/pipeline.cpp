@@ -37,11 +37,15 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.projects = std::move(ex.projects);
     doc.figures = static_cast<int>(out.figures.size());
     doc.projects = static_cast<int>(out.projects.size());
-    bool page_failed = false;
-    for (const PageError& e : raw.page_errors)
-      if (e.error.code != "poppler_warning") page_failed = true;
-    doc.status = page_failed ? "partial" : "ok";
-    if (page_failed) doc.error = ErrorInfo{"damaged_page", "some pages could not be read; see the error records", 0};
+    // Any page problem other than a library warning makes the document partial;
+    // the first such problem names it (damaged_page, page_limit, timeout).
+    doc.status = "ok";
+    for (const PageError& e : raw.page_errors) {
+      if (e.error.code == "poppler_warning") continue;
+      doc.status = "partial";
+      doc.error = ErrorInfo{e.error.code, e.error.message + " (see the error records)", e.page};
+      break;
+    }
   } catch (const std::exception& e) {
     // Defensive: an internal fault fails this document only, and says so.
     out.figures.clear();

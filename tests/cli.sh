@@ -49,4 +49,17 @@ set +e; "$bin" extract --quiet "$t/missing.pdf" "$root/corpus/seed/000_11ca13e10
 [ $rc -eq 1 ] || fail "missing input should exit 1"
 grep -q '"code":"not_found"' "$t/mix.jsonl" || fail "not_found record"
 grep -q '"type":"figure"' "$t/mix.jsonl" || fail "the good file after a missing one"
+# Per-document limits: the document is partial, says why, and the run goes on.
+set +e; "$bin" extract --quiet --max-pages 3 "$root/corpus/seed/seed-libreoffice.pdf" "$root/corpus/seed/000_11ca13e1048fbe42.txt" -o "$t/lim.jsonl"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "--max-pages should make the document partial (exit 1), got $rc"
+grep -q '"status":"partial","error":{"code":"page_limit"' "$t/lim.jsonl" || fail "page_limit status"
+grep -q '"source":"[^"]*000_11ca13e1048fbe42.txt","field":"income.total"' "$t/lim.jsonl" || fail "the next input after a limited one"
+set +e; "$bin" extract --timeout 0 x.pdf >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--timeout 0 is a usage error"
+# A file name with spaces and a newline is just a name.
+weird="$t/a b
+c.txt"
+cp "$root/corpus/seed/000_11ca13e1048fbe42.txt" "$weird"
+"$bin" extract --quiet "$weird" -o "$t/weird.jsonl" || fail "odd file name"
+python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); assert r['source'].endswith('a b\nc.txt'), r['source']" "$t/weird.jsonl"
 echo "cli: 1 passed, 0 failed"
