@@ -55,6 +55,15 @@ bool IsUnitStart(UChar32 c) {
   return false;
 }
 
+void AppendUtf8(std::string* out, UChar32 c) {
+  char buf[4];
+  int32_t len = 0;
+  UBool err = false;
+  U8_APPEND(buf, len, 4, c, err);
+  (void)err;  // c is always a valid scalar value here
+  out->append(buf, static_cast<size_t>(len));
+}
+
 }  // namespace
 
 struct Normalizer::Impl {
@@ -98,15 +107,8 @@ NormalizedText Normalizer::Normalize(std::string_view raw) const {
       UChar32 c;
       U8_NEXT(s, i, n, c);
       if (c < 0) c = 0xFFFD;
-      char buf[4];
-      int32_t len = 0;
-      UBool err = false;
-      U8_APPEND(buf, len, 4, c, err);
-      (void)err;
-      for (int32_t k = 0; k < len; ++k) {
-        valid.push_back(buf[k]);
-        valid_src.push_back(static_cast<uint32_t>(start));
-      }
+      AppendUtf8(&valid, c);
+      valid_src.resize(valid.size(), static_cast<uint32_t>(start));
     }
   }
 
@@ -316,15 +318,8 @@ NormalizedText Normalizer::Normalize(std::string_view raw) const {
   result.text.reserve(cs.size() * 2);
   result.source.reserve(cs.size() * 2);
   for (const Char& ch : cs) {
-    char buf[4];
-    int32_t len = 0;
-    UBool err = false;
-    U8_APPEND(buf, len, 4, ch.c, err);
-    (void)err;
-    for (int32_t k = 0; k < len; ++k) {
-      result.text.push_back(buf[k]);
-      result.source.push_back(ch.src);
-    }
+    AppendUtf8(&result.text, ch.c);
+    result.source.resize(result.text.size(), ch.src);
   }
   return result;
 }
