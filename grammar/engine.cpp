@@ -493,6 +493,27 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
         if (!out_->figures[i].change) out_->figures[i].change = ch;
     }
   }
+  // A label and a comparison with no value (三公经费财政拨款支出决算数与2023年度持平)
+  // compare the figure of that label read last.
+  if (cands.empty()) {
+    for (size_t p = 0; p < s.size(); ++p) {
+      if (s.compare(p, 3, "与") != 0 && s.compare(p, 3, "较") != 0 && s.compare(p, 3, "比") != 0) continue;
+      Change ch;
+      size_t end = 0;
+      if (!ParseChange(s, p, &end, &ch)) continue;
+      auto lm = g_.MatchLabelBefore(Grammar::CleanLabel(s.substr(0, p)));
+      if (!lm) break;
+      std::vector<std::string> fields;
+      Resolve(g_.entry(lm->entry), &fields);
+      for (const std::string& field : fields)
+        for (size_t i = out_->figures.size(); i > 0; --i)
+          if (out_->figures[i - 1].field == field) {
+            if (!out_->figures[i - 1].change) out_->figures[i - 1].change = ch;
+            break;
+          }
+      break;
+    }
+  }
   std::vector<Classification> classes = FindClassifications(s);
   size_t next_class = 0;
   size_t consumed = 0, triggers_done = 0;
@@ -861,6 +882,12 @@ std::vector<bool> ReadProjects(const Grammar& g, const std::vector<Line>& lines,
   return skip;
 }
 
+// Equal amounts compare equal however written: 0.00万元 and 0万元, 1.2万元 and 12000元.
+std::string SameValueKey(const FigureRecord& f) {
+  auto e = MoneyExponent(f.unit);
+  return e ? f.value.Shift(*e).text() + "元" : f.value.Shift(0).text() + f.unit;
+}
+
 }  // namespace
 
 Extraction FigureEngine::Extract(const std::vector<PageInput>& pages) const {
@@ -904,7 +931,7 @@ Extraction FigureEngine::Extract(const std::vector<PageInput>& pages) const {
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> same;
   for (size_t i = 0; i < out.figures.size(); ++i)
     if (out.figures[i].field != "unclassified")
-      same[{out.figures[i].field, out.figures[i].value.text() + out.figures[i].unit}].push_back(i);
+      same[{out.figures[i].field, SameValueKey(out.figures[i])}].push_back(i);
   for (auto& [key, idx] : same) {
     if (idx.size() < 2) continue;
     std::optional<Change> change;

@@ -223,3 +223,18 @@ TEST_CASE("projects") {
   CHECK(Field(e, "income.fiscal").empty());
   CHECK(One(e, "three_public.overseas").value.text() == "40");
 }
+
+TEST_CASE("a comparison stated later, with the label and no value, reaches the figure") {
+  auto e = Run("三公经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%。"
+               "2024年度三公经费财政拨款支出决算数与2023年度持平。");
+  const auto& f = One(e, "three_public.total");
+  REQUIRE(f.change);
+  CHECK(f.change->direction == "flat");
+  CHECK(f.change->basis == "2023年度");
+  CHECK(f.plan->value->text() == "0.95");
+}
+
+TEST_CASE("counts are whole numbers; decimals before a count unit are table cells") {
+  auto e = Run("台式计算机(20万以下)分散自行组织4.00台式计算机采购。");
+  CHECK(e.figures.empty());
+}
