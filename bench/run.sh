@@ -30,21 +30,25 @@ measure() {  # name, command...
 }
 secs() { awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }' <<< "$1"; }
 
-r_pt=$(measure pdftotext bash -c 'while read -r f; do pdftotext -q "$f" /dev/null; done < "$1"' _ "$work/list")
-r_j1=$(measure cnbudget_j1 "$bin" extract --quiet -j1 --files-from "$work/list" -o /dev/null)
-r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j2 --files-from "$work/list" -o /dev/null)
-t_pt=$(secs "$(cut -d' ' -f2 <<< "$r_pt")"); t_j1=$(secs "$(cut -d' ' -f2 <<< "$r_j1")"); t_j2=$(secs "$(cut -d' ' -f2 <<< "$r_j2")")
+runs=${RUNS:-"pdftotext j1 j2"}   # RUNS=j2 bench/run.sh 10000: only the memory check at scale
+r_pt=""; r_j1=""; r_j2=""
+case " $runs " in *" pdftotext "*) r_pt=$(measure pdftotext bash -c 'while read -r f; do pdftotext -q "$f" /dev/null; done < "$1"' _ "$work/list");; esac
+case " $runs " in *" j1 "*) r_j1=$(measure cnbudget_j1 "$bin" extract --quiet -j1 --files-from "$work/list" -o /dev/null);; esac
+case " $runs " in *" j2 "*) r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j2 --files-from "$work/list" -o /dev/null);; esac
 {
   echo "## $(date -u +%F) — $n files ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
   echo
   echo "| run | wall s | peak RSS KiB |"
   echo "|---|---|---|"
-  for r in "$r_pt" "$r_j1" "$r_j2"; do set -- $r; echo "| $1 | $(secs "$2") | $3 |"; done
+  for r in "$r_pt" "$r_j1" "$r_j2"; do [ -n "$r" ] || continue; set -- $r; echo "| $1 | $(secs "$2") | $3 |"; done
   echo
-  awk -v a="$t_j1" -v b="$t_pt" -v c="$t_j2" -v n="$n" 'BEGIN {
-    printf "- cnbudget -j1 / pdftotext: %.2f\n", a / b;
-    printf "- cnbudget -j1 / -j2 (speed-up): %.2f\n", a / c;
-    printf "- files/s at -j2: %.1f\n", n / c }'
-  echo
+  if [ -n "$r_pt" ] && [ -n "$r_j1" ] && [ -n "$r_j2" ]; then
+    t_pt=$(secs "$(cut -d' ' -f2 <<< "$r_pt")"); t_j1=$(secs "$(cut -d' ' -f2 <<< "$r_j1")"); t_j2=$(secs "$(cut -d' ' -f2 <<< "$r_j2")")
+    awk -v a="$t_j1" -v b="$t_pt" -v c="$t_j2" -v n="$n" 'BEGIN {
+      printf "- cnbudget -j1 / pdftotext: %.2f\n", a / b;
+      printf "- cnbudget -j1 / -j2 (speed-up): %.2f\n", a / c;
+      printf "- files/s at -j2: %.1f\n", n / c }'
+    echo
+  fi
 } | tee -a "$root/bench/RESULTS.md"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
