@@ -23,10 +23,18 @@ std::string Dump(const Json& j) {
   while (true) {
     size_t k = s.find(open, i);
     if (k == std::string::npos) break;
+    size_t from = k + open.size();
+    size_t end = s.find('"', from);
+    // Only a marker that holds a plain number is one of ours.
+    bool number = end != std::string::npos && end > from &&
+                  s.find_first_not_of("-0123456789.", from) == end;
     out.append(s, i, k - i);
-    size_t end = s.find('"', k + open.size());
-    out.append(s, k + open.size(), end - (k + open.size()));
-    i = end + 1;
+    if (number) {
+      out.append(s, from, end - from);
+    } else {
+      out.append(s, k, (end == std::string::npos ? s.size() : end + 1) - k);
+    }
+    i = end == std::string::npos ? s.size() : end + 1;
   }
   out.append(s, i, std::string::npos);
   return out;

@@ -62,3 +62,13 @@ TEST_CASE("JSON numbers carry the written digits") {
   CHECK(j.find("\"value\":103.00") != std::string::npos);
   CHECK(j.find("\"yuan\":1030000") != std::string::npos);
 }
+
+TEST_CASE("text that looks like the number marker stays text") {
+  cnbudget::FigureRecord f;
+  f.field = "x";
+  f.label = "\x01" "DEC:5abc";
+  f.value = *Decimal::Parse("1");
+  std::string j = cnbudget::ToJson("a\"b.pdf", f);
+  CHECK(j.find("\"label\":\"\\u0001DEC:5abc\"") != std::string::npos);
+  CHECK(j.find("\"source\":\"a\\\"b.pdf\"") != std::string::npos);
+}
