@@ -517,13 +517,7 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
   std::vector<Classification> classes = FindClassifications(s);
   size_t next_class = 0;
   size_t consumed = 0, triggers_done = 0;
-  const RE2* verb_end = nullptr;
-  static thread_local std::unique_ptr<RE2> verb_end_re;
-  if (!verb_end_re) {
-    // Built from the change grammar's verbs: "...增加" right before a number.
-    verb_end_re = std::make_unique<RE2>("(?:" + std::string("增加|增长|减少|下降|上升|压减|降低|持平|增\\(减\\)|增减|一致") + ")(?:了)?$");
-  }
-  verb_end = verb_end_re.get();
+  const RE2* verb_end = g_.rule("verb_end");
 
   for (const Candidate& c : cands) {
     if (c.start < consumed) continue;
@@ -565,7 +559,7 @@ void Reader::Sentence(const std::string& s, const std::vector<Pos>& pos) {
     if (MoneyExponent(c.unit)) money_unit_ = c.unit;
 
     // A number right after a change verb is the amount of a comparison.
-    if (!c.bare && !c.chinese && RE2::PartialMatch(span, *verb_end)) {
+    if (verb_end && !c.bare && !c.chinese && RE2::PartialMatch(span, *verb_end)) {
       Change ch;
       size_t end = 0;
       bool found = false;
