@@ -22,11 +22,13 @@ struct DocumentOutput {
   DocumentRecord document;
   std::vector<FigureRecord> figures;
   std::vector<ProjectRecord> projects;
+  std::vector<RowRecord> rows;
+  std::vector<CheckRecord> checks;
   std::vector<ErrorInfo> errors;
 
   const std::string& status() const { return document.status; }
   std::string error_code() const { return document.error ? document.error->code : ""; }
-  size_t records() const { return 1 + figures.size() + projects.size() + errors.size(); }
+  size_t records() const { return 1 + figures.size() + projects.size() + rows.size() + checks.size() + errors.size(); }
 };
 
 class Pipeline {

@@ -72,6 +72,8 @@ std::string ToJson(const DocumentRecord& r) {
   j["kind"] = OrNull(r.meta.kind);
   j["figures"] = r.figures;
   j["projects"] = r.projects;
+  j["rows"] = r.rows;
+  j["checks"] = {{"passed", r.checks_passed}, {"failed", r.checks_failed}};
   return Dump(j);
 }
 
@@ -137,6 +139,37 @@ std::string ToJson(const std::string& source, const ErrorInfo& r) {
   j["page"] = r.page;
   j["code"] = r.code;
   j["message"] = r.message;
+  return Dump(j);
+}
+
+std::string ToJson(const std::string& source, const RowRecord& r) {
+  Json j;
+  j["type"] = "row";
+  j["source"] = source;
+  j["table"] = r.table;
+  if (!r.side.empty()) j["side"] = r.side;
+  j["page"] = r.page;
+  if (!r.code.empty()) j["code"] = r.code;
+  j["name"] = r.name;
+  Json cells = Json::object();
+  for (const auto& [k, v] : r.cells) cells[k] = Num(v);
+  j["cells"] = cells;
+  j["unit"] = r.unit;
+  return Dump(j);
+}
+
+std::string ToJson(const std::string& source, const CheckRecord& r) {
+  Json j;
+  j["type"] = "check";
+  j["source"] = source;
+  j["rule"] = r.rule;
+  j["status"] = r.status;
+  j["expected"] = Num(r.expected);
+  j["actual"] = Num(r.actual);
+  j["unit"] = r.unit;
+  j["fields"] = r.fields;
+  if (!r.where.empty()) j["where"] = r.where;
+  if (r.page) j["page"] = r.page;
   return Dump(j);
 }
 

@@ -55,6 +55,29 @@ struct ProjectRecord {
   int page = 0;
 };
 
+// One printed line of one side of a table (附表).  `cells` keeps column order;
+// a blank cell is absent, a printed 0.00 is present.
+struct RowRecord {
+  std::string table;  // the title as written; kept on continuation pages
+  std::string side;   // 收入 / 支出 in a two-sided table, else ""
+  int page = 0;
+  std::string code;   // classification code, digits only, or ""
+  std::string name;
+  std::vector<std::pair<std::string, Decimal>> cells;  // header path (levels joined by '/') → number
+  std::string unit;   // from the table's 单位： line
+};
+
+// One consistency rule applied to one document (grammar/rules/checks.rules).
+struct CheckRecord {
+  std::string rule;     // stable id, e.g. expenditure.total=basic+project
+  std::string status;   // pass / fail
+  Decimal expected, actual;
+  std::string unit;
+  std::vector<std::string> fields;
+  std::string where;    // what was compared, for a reader: table/row names or page
+  int page = 0;
+};
+
 struct DocumentMeta {
   std::optional<std::string> title, district, division_code, department, kind;
   std::optional<int> year;
@@ -75,6 +98,8 @@ struct DocumentRecord {
   DocumentMeta meta;
   int figures = 0;
   int projects = 0;
+  int rows = 0;
+  int checks_passed = 0, checks_failed = 0;
 };
 
 // Yuan multiplier exponent for a money unit (元 0, 万元 4, 亿元 8, 千元 3), or
@@ -86,5 +111,7 @@ std::string ToJson(const DocumentRecord& r);
 std::string ToJson(const std::string& source, const FigureRecord& r);
 std::string ToJson(const std::string& source, const ProjectRecord& r);
 std::string ToJson(const std::string& source, const ErrorInfo& r);
+std::string ToJson(const std::string& source, const RowRecord& r);
+std::string ToJson(const std::string& source, const CheckRecord& r);
 
 }  // namespace cnbudget

@@ -11,6 +11,8 @@ std::string JsonLines(const DocumentOutput& d) {
   for (const ErrorInfo& e : d.errors) out += ToJson(src, e) + "\n";
   for (const FigureRecord& f : d.figures) out += ToJson(src, f) + "\n";
   for (const ProjectRecord& p : d.projects) out += ToJson(src, p) + "\n";
+  for (const RowRecord& r : d.rows) out += ToJson(src, r) + "\n";
+  for (const CheckRecord& c : d.checks) out += ToJson(src, c) + "\n";
   return out;
 }
 
