@@ -1,22 +1,16 @@
 #include "src/batch.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "extractor/sha256.h"
+#include "src/worker_pool.h"
 
 namespace cnbudget {
 namespace {
@@ -36,105 +30,6 @@ std::string FileSha(const std::string& path) {
   if (in.bad() || data.empty()) return "";
   return Sha256Hex(data);
 }
-
-bool WriteAll(int fd, const std::string& s) {
-  size_t done = 0;
-  while (done < s.size()) {
-    ssize_t n = ::write(fd, s.data() + done, s.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// The durable output folder.
-class Journal {
- public:
-  bool Open(const std::string& dir, bool resume, std::string* error) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);  // parents too: --out /scratch/run/shard-3
-    records_path_ = dir + "/records.jsonl";
-    manifest_path_ = dir + "/manifest.jsonl";
-    off_t end = 0;
-    if (resume) {
-      std::ifstream m(manifest_path_);
-      std::string line, good;
-      while (std::getline(m, line)) {
-        if (m.eof() && !line.empty()) break;  // a last line without '\n' was cut by a kill
-        nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) break;
-        good += line + "\n";
-        std::string sha = j.value("sha256", ""), path = j.value("path", "");
-        if (!sha.empty()) done_sha_.insert(sha);
-        done_path_.insert(path);
-        end = j.value("end", static_cast<off_t>(0)) > end ? j.value("end", static_cast<off_t>(0)) : end;
-      }
-      std::ofstream rewrite(manifest_path_, std::ios::binary | std::ios::trunc);
-      rewrite << good;
-    }
-    records_fd_ = ::open(records_path_.c_str(), O_WRONLY | O_CREAT | (resume ? 0 : O_TRUNC), 0666);
-    manifest_fd_ = ::open(manifest_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | (resume ? 0 : O_TRUNC), 0666);
-    if (records_fd_ < 0 || manifest_fd_ < 0) {
-      *error = "cannot write in " + dir;
-      return false;
-    }
-    // Cut off whatever a killed run wrote after its last complete document.
-    if (::ftruncate(records_fd_, end) != 0 || ::lseek(records_fd_, end, SEEK_SET) < 0) {
-      *error = "cannot truncate " + records_path_;
-      return false;
-    }
-    end_ = end;
-    return true;
-  }
-
-  ~Journal() {
-    if (records_fd_ >= 0) ::close(records_fd_);
-    if (manifest_fd_ >= 0) ::close(manifest_fd_);
-  }
-
-  bool Done(const std::string& sha, const std::string& path) const {
-    return sha.empty() ? done_path_.count(path) > 0 : done_sha_.count(sha) > 0;
-  }
-  bool SeenSha(const std::string& sha) const { return !sha.empty() && done_sha_.count(sha) > 0; }
-  bool SeenPath(const std::string& path) const { return done_path_.count(path) > 0; }
-
-  bool Commit(const DocumentOutput& d, const std::string& sha, std::string* error) {
-    std::string block = JsonLines(d);
-    if (!WriteAll(records_fd_, block)) {
-      *error = "write error on " + records_path_;
-      return false;
-    }
-    end_ += static_cast<off_t>(block.size());
-    nlohmann::json m = {{"path", d.document.source}, {"sha256", sha}, {"status", d.document.status},
-                        {"records", d.records()}, {"end", end_}};
-    if (d.document.error) m["error"] = d.document.error->code;
-    return Manifest(m, sha, d.document.source, error);
-  }
-
-  bool Duplicate(const std::string& path, const std::string& sha, std::string* error) {
-    nlohmann::json m = {{"path", path}, {"sha256", sha}, {"status", "duplicate"}, {"records", 0}, {"end", end_}};
-    return Manifest(m, sha, path, error);
-  }
-
- private:
-  bool Manifest(const nlohmann::json& m, const std::string& sha, const std::string& path, std::string* error) {
-    if (!WriteAll(manifest_fd_, m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n")) {
-      *error = "write error on " + manifest_path_;
-      return false;
-    }
-    if (!sha.empty()) done_sha_.insert(sha);
-    done_path_.insert(path);
-    return true;
-  }
-
-  std::string records_path_, manifest_path_;
-  int records_fd_ = -1, manifest_fd_ = -1;
-  off_t end_ = 0;
-  std::set<std::string> done_sha_, done_path_;
-};
 
 class Progress {
  public:
@@ -166,18 +61,6 @@ class Progress {
   Clock::time_point start_, shown_{};
 };
 
-// Poppler builds some global state lazily and without a lock; reading one
-// page on this thread first builds it before any worker can race on it.
-void WarmUpPoppler(const Pipeline& pipeline, const std::vector<std::string>& inputs, const LoadOptions& load) {
-  for (const std::string& p : inputs) {
-    if (p.size() > 4 && p.compare(p.size() - 4, 4, ".txt") == 0) continue;
-    struct stat st;
-    if (::stat(p.c_str(), &st) != 0 || st.st_size == 0 || st.st_size > (8 << 20)) continue;
-    (void)pipeline.Process(p, load);
-    return;
-  }
-}
-
 }  // namespace
 
 int ShardOf(const std::string& path, int shard_count) {
@@ -190,83 +73,61 @@ int ShardOf(const std::string& path, int shard_count) {
 }
 
 bool RunBatch(const std::vector<std::string>& all, const Pipeline& pipeline, const BatchOptions& opt,
-              RecordSink* sink, BatchSummary* sum, std::string* error) {
+              RecordSink* sink, const std::vector<Completed>& completed, BatchSummary* sum, std::string* error) {
   std::vector<std::string> inputs;
   for (const std::string& p : all)
     if (opt.shard_count <= 1 || ShardOf(p, opt.shard_count) == opt.shard_index) inputs.push_back(p);
 
-  std::optional<Journal> journal;
-  if (!opt.out_dir.empty()) {
-    journal.emplace();
-    if (!journal->Open(opt.out_dir, opt.resume, error)) return false;
+  std::set<std::string> done_sha, done_path;
+  for (const Completed& c : completed) {
+    if (!c.sha256.empty()) done_sha.insert(c.sha256);
+    done_path.insert(c.path);
   }
-  // Which inputs are already complete is decided before workers start, so
-  // workers never read the journal.
+  // Which inputs are already complete is decided before any work starts.
   std::vector<char> skip(inputs.size(), 0);
   std::vector<std::string> shas(inputs.size());
-  if (journal && opt.resume) {
+  if (!completed.empty()) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       shas[i] = FileSha(inputs[i]);
-      skip[i] = journal->Done(shas[i], inputs[i]) ? 1 : 0;
+      skip[i] = (shas[i].empty() ? done_path.count(inputs[i]) : done_sha.count(shas[i])) ? 1 : 0;
     }
   }
 
-  if (opt.jobs > 1) WarmUpPoppler(pipeline, inputs, opt.load);
+  WorkerLimits limits;
+  limits.memory_mb = opt.memory_mb;
+  if (opt.load.timeout_seconds > 0) limits.hard_timeout_seconds = opt.load.timeout_seconds * 1.25 + 5;
+  WorkerPool pool(pipeline, opt.load, std::max(1, opt.jobs), limits);
 
   std::vector<std::optional<Result>> results(inputs.size());
-  std::mutex mu;
-  std::condition_variable ready;
-  std::atomic<size_t> next{0};
   size_t window = static_cast<size_t>(std::max(1, opt.jobs)) * 8;  // bound on buffered documents
-  size_t written = 0;
-  auto worker = [&]() {
-    while (true) {
-      size_t i;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        ready.wait(lock, [&] { return next.load() >= inputs.size() || next.load() < written + window; });
-        i = next.fetch_add(1);
-      }
-      if (i >= inputs.size()) return;
-      Result r;
-      if (skip[i]) {
-        r.skipped = true;
-      } else {
-        r.out = pipeline.Process(inputs[i], opt.load);
-        r.sha = r.out.document.sha256;
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        results[i] = std::move(r);
-      }
-      ready.notify_all();
-    }
-  };
-  int n = std::max(1, opt.jobs);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < n; ++t) threads.emplace_back(worker);
-
+  size_t next = 0, written = 0;
   Progress progress(inputs.size(), opt.quiet);
-  bool ok = true;
-  for (size_t i = 0; i < inputs.size() && ok; ++i) {
-    Result r;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      ready.wait(lock, [&] { return results[i].has_value(); });
-      r = std::move(*results[i]);
-      results[i].reset();
-      written = i + 1;
+  while (written < inputs.size()) {
+    while (next < inputs.size() && next < written + window && (skip[next] || pool.HasIdle())) {
+      if (skip[next]) results[next] = Result{true, shas[next], {}};
+      else pool.Submit(next, inputs[next]);
+      ++next;
     }
-    ready.notify_all();
-    if (r.skipped && !journal->SeenPath(inputs[i])) {
+    if (!results[written]) {
+      auto [i, out] = pool.Next();
+      results[i] = Result{false, out.document.sha256, std::move(out)};
+      continue;
+    }
+    Result r = std::move(*results[written]);
+    results[written].reset();
+    const std::string& path = inputs[written];
+    bool ok = true;
+    if (r.skipped && !done_path.count(path)) {
       // Complete under another name: recorded as that name's duplicate.
       ++sum->duplicates;
-      ok = journal->Duplicate(inputs[i], shas[i], error);
+      ok = sink->Duplicate(path, r.sha, error);
+      done_path.insert(path);
     } else if (r.skipped) {
       ++sum->skipped;
-    } else if (journal && journal->SeenSha(r.sha)) {
+    } else if (sink->durable() && !r.sha.empty() && done_sha.count(r.sha)) {
       ++sum->duplicates;
-      ok = journal->Duplicate(inputs[i], r.sha, error);
+      ok = sink->Duplicate(path, r.sha, error);
+      done_path.insert(path);
     } else {
       const DocumentOutput& d = r.out;
       if (d.status() == "ok") ++sum->ok;
@@ -274,21 +135,15 @@ bool RunBatch(const std::vector<std::string>& all, const Pipeline& pipeline, con
       else ++sum->failed, ++sum->failures[d.error_code()];
       sum->records += d.records();
       sum->pages += d.document.pages;
-      ok = journal ? journal->Commit(d, r.sha, error) : sink->Write(d, error);
+      ok = sink->Write(d, error);
+      if (!r.sha.empty()) done_sha.insert(r.sha);
+      done_path.insert(path);
     }
-    progress.Update(i + 1, sum->pages, sum->failed, i + 1 == inputs.size());
+    if (!ok) return false;  // the pool's destructor stops the workers
+    ++written;
+    progress.Update(written, sum->pages, sum->failed, written == inputs.size());
   }
-  if (!ok) {
-    // Let the workers finish their current documents and stop.
-    next.store(inputs.size());
-    ready.notify_all();
-    std::lock_guard<std::mutex> lock(mu);
-    written = inputs.size();
-  }
-  ready.notify_all();
-  for (auto& t : threads) t.join();
-  if (!ok) return false;
-  return journal ? true : sink->Finish(error);
+  return sink->Finish(error);
 }
 
 }  // namespace cnbudget

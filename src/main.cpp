@@ -37,16 +37,20 @@ const char kUsage[] =
     "  -o FILE           write JSON Lines to FILE instead of standard output\n"
     "  --out DIR         write DIR/records.jsonl and DIR/manifest.jsonl; a killed\n"
     "                    run leaves no half-written document\n"
-    "  --resume          with --out: skip inputs the manifest has complete\n"
+    "  --resume          with --out (any format): keep what a killed run\n"
+    "                    completed and skip those inputs\n"
     "  --format F        jsonl (default); csv (documents.csv, figures.csv,\n"
     "                    projects.csv, errors.csv in --out DIR); sqlite\n"
     "                    (--out DIR/cnbudget.sqlite, see docs/schema.md)\n"
     "  --excel           with --format csv: add the BOM Excel needs for Chinese\n"
-    "  -j N              parallel workers (default: the number of cores)\n"
+    "  -j N              parallel worker processes (default: the number of cores)\n"
     "  --shard K/N       only the inputs of shard K of N (by path hash)\n"
     "  --max-pages N     read at most N pages of a PDF (the document is partial)\n"
-    "  --timeout S       stop reading a PDF's pages after S seconds (partial);\n"
-    "                    checked between pages\n"
+    "  --timeout S       per document (default 300; 0: none): no page is started\n"
+    "                    after S seconds (the document is partial), and a worker\n"
+    "                    still busy at 1.25*S+5 s is killed (failed: timeout)\n"
+    "  --max-memory MB   per worker (default 2048; 0: none): a worker whose\n"
+    "                    resident memory passes MB is killed (failed: memory_limit)\n"
     "  --password PW     password for encrypted PDFs (user or owner password)\n"
     "  --grammar DIR     grammar folder (default: $CNBUDGET_GRAMMAR or the\n"
     "                    source tree's grammar/)\n"
@@ -55,7 +59,8 @@ const char kUsage[] =
     "\n"
     "Each failed input still gets its `document` record with status `failed`\n"
     "and an error code: not_found, empty, not_a_pdf, damaged, encrypted,\n"
-    "no_text_layer, unreadable, not_a_file.\n"
+    "no_text_layer, unreadable, not_a_file, timeout, memory_limit,\n"
+    "worker_crashed.\n"
     "\n"
     "Exit status: 0 every input ok; 1 some input failed or was partial (its\n"
     "records are still written); 2 usage error, unusable grammar or output.\n";
@@ -108,7 +113,9 @@ int main(int argc, char** argv) {
   if (args[0] != "extract") return Usage("unknown command '" + args[0] + "'");
   std::string output, grammar_dir, files_from, format = "jsonl", out_dir;
   BatchOptions batch;
-  bool excel = false;
+  batch.load.timeout_seconds = 300;
+  batch.memory_mb = 2048;
+  bool excel = false, resume = false;
   unsigned cores = std::thread::hardware_concurrency();
   batch.jobs = cores ? static_cast<int>(cores) : 1;
   std::vector<std::string> inputs;
@@ -144,7 +151,7 @@ int main(int argc, char** argv) {
     } else if (a == "--excel") {
       excel = true;
     } else if (a == "--resume") {
-      batch.resume = true;
+      resume = true;
     } else if (a == "-j" || a == "--jobs") {
       if (!value(&v) || !to_int(v, &batch.jobs) || batch.jobs < 1) return Usage("-j needs a number of workers");
     } else if (a.size() > 2 && a.rfind("-j", 0) == 0) {
@@ -157,8 +164,12 @@ int main(int argc, char** argv) {
         return Usage("--shard needs K/N with 0 <= K < N");
     } else if (a == "--timeout") {
       int secs = 0;
-      if (!value(&v) || !to_int(v, &secs) || secs < 1) return Usage("--timeout needs a number of seconds");
+      if (!value(&v) || !to_int(v, &secs)) return Usage("--timeout needs a number of seconds (0: none)");
       batch.load.timeout_seconds = secs;
+    } else if (a == "--max-memory") {
+      int mb = 0;
+      if (!value(&v) || !to_int(v, &mb) || (mb > 0 && mb < 64)) return Usage("--max-memory needs megabytes (>= 64, or 0: none)");
+      batch.memory_mb = static_cast<size_t>(mb);
     } else if (a == "--max-pages") {
       if (!value(&v) || !to_int(v, &batch.load.max_pages)) return Usage("--max-pages needs a number");
     } else if (a == "--password") {
@@ -191,9 +202,8 @@ int main(int argc, char** argv) {
     }
   }
   if (inputs.empty()) return Usage("no input PATH given");
-  if (batch.resume && out_dir.empty()) return Usage("--resume needs --out DIR");
+  if (resume && out_dir.empty()) return Usage("--resume needs --out DIR");
   if (format != "jsonl" && out_dir.empty()) return Usage("--format " + format + " needs --out DIR");
-  if (format != "jsonl" && batch.resume) return Usage("--resume works with --format jsonl (the default)");
   if (!out_dir.empty() && !output.empty()) return Usage("use either -o FILE or --out DIR");
 
   std::string error;
@@ -210,25 +220,20 @@ int main(int argc, char** argv) {
   for (const auto& w : warnings) std::cerr << "cnbudget: warning: " << w << "\n";
 
   std::ofstream file_out;
-  std::ostream* out = &std::cout;
   std::unique_ptr<RecordSink> sink;
-  if (format == "csv") {
-    { std::error_code ec; fs::create_directories(out_dir, ec); }
-    sink = MakeCsvSink(out_dir, excel, &error);
+  std::vector<Completed> completed;
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);  // parents too: --out /scratch/run/shard-3
+    if (format == "csv") sink = MakeCsvSink(out_dir, excel, resume, &completed, &error);
+    else if (format == "sqlite") sink = MakeSqliteSink(out_dir, resume, &completed, &error);
+    else sink = MakeJsonlDirSink(out_dir, resume, &completed, &error);
     if (!sink) {
       std::cerr << "cnbudget: " << error << "\n";
       return 2;
     }
-    out_dir.clear();  // the CSV sink writes the folder itself
-  } else if (format == "sqlite") {
-    { std::error_code ec; fs::create_directories(out_dir, ec); }
-    sink = MakeSqliteSink(out_dir + "/cnbudget.sqlite", &error);
-    if (!sink) {
-      std::cerr << "cnbudget: " << error << "\n";
-      return 2;
-    }
-    out_dir.clear();
   } else {
+    std::ostream* out = &std::cout;
     if (!output.empty() && output != "-") {
       file_out.open(output, std::ios::binary | std::ios::trunc);
       if (!file_out) {
@@ -239,12 +244,11 @@ int main(int argc, char** argv) {
     }
     sink = MakeJsonlSink(out);
   }
-  batch.out_dir = out_dir;
 
   InitPoppler();
   Pipeline pipeline(*grammar, gazetteer.get());
   BatchSummary sum;
-  if (!RunBatch(files, pipeline, batch, sink.get(), &sum, &error)) {
+  if (!RunBatch(files, pipeline, batch, sink.get(), completed, &sum, &error)) {
     std::cerr << "cnbudget: " << error << "\n";
     return 2;
   }

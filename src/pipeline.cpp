@@ -1,6 +1,7 @@
 #include "src/pipeline.h"
 
 #include <exception>
+#include <new>
 
 #include "extractor/normalizer.h"
 
@@ -46,6 +47,12 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
       doc.error = ErrorInfo{e.error.code, e.error.message + " (see the error records)", e.page};
       break;
     }
+  } catch (const std::bad_alloc&) {
+    out.figures.clear();
+    out.projects.clear();
+    out.rows.clear();
+    doc.status = "failed";
+    doc.error = ErrorInfo{"memory_limit", "ran out of memory reading this document (see --max-memory)", 0};
   } catch (const std::exception& e) {
     // Defensive: an internal fault fails this document only, and says so.
     out.figures.clear();

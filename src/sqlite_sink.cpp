@@ -1,5 +1,8 @@
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
 #include "src/sink.h"
 
 namespace cnbudget {
@@ -19,7 +22,7 @@ PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS documents (
   source TEXT PRIMARY KEY, sha256 TEXT, pages INTEGER, status TEXT, error_code TEXT, error_message TEXT,
   title TEXT, district TEXT, division_code TEXT, department TEXT, year INTEGER, kind TEXT,
-  figures INTEGER, projects INTEGER);
+  figures INTEGER, projects INTEGER, rows INTEGER, checks_passed INTEGER, checks_failed INTEGER);
 CREATE TABLE IF NOT EXISTS figures (
   source TEXT, field TEXT, label TEXT, value REAL, value_text TEXT, unit TEXT, yuan NUMERIC,
   change_direction TEXT, change_amount TEXT, change_unit TEXT, change_percent TEXT, change_basis TEXT,
@@ -30,24 +33,47 @@ CREATE TABLE IF NOT EXISTS projects (
   indicators TEXT, page INTEGER);
 CREATE TABLE IF NOT EXISTS rows (source TEXT, "table" TEXT, side TEXT, page INTEGER, code TEXT, name TEXT,
   cells TEXT, unit TEXT);
-CREATE TABLE IF NOT EXISTS checks (source TEXT, rule TEXT, status TEXT, expected TEXT, actual TEXT, fields TEXT);
+CREATE TABLE IF NOT EXISTS cells (source TEXT, "table" TEXT, side TEXT, page INTEGER, code TEXT, name TEXT,
+  "column" TEXT, value REAL, value_text TEXT, unit TEXT);
+CREATE TABLE IF NOT EXISTS checks (source TEXT, rule TEXT, status TEXT, expected TEXT, actual TEXT, unit TEXT,
+  fields TEXT, "where" TEXT, page INTEGER);
+CREATE TABLE IF NOT EXISTS manifest (path TEXT PRIMARY KEY, sha256 TEXT, status TEXT, records INTEGER);
 CREATE TABLE IF NOT EXISTS errors (source TEXT, page INTEGER, code TEXT, message TEXT);
 CREATE INDEX IF NOT EXISTS figures_field ON figures(field);
 CREATE INDEX IF NOT EXISTS figures_source ON figures(source);
+CREATE INDEX IF NOT EXISTS cells_code ON cells(code);
 CREATE INDEX IF NOT EXISTS documents_district_year ON documents(district, year);
 )SQL";
 
 class SqliteSink : public RecordSink {
  public:
   ~SqliteSink() override {
-    for (sqlite3_stmt* s : {doc_, fig_, proj_, err_})
+    for (sqlite3_stmt* s : {doc_, fig_, proj_, err_, row_, cell_, check_, manifest_})
       if (s) sqlite3_finalize(s);
     if (db_) sqlite3_close(db_);
   }
 
-  bool Open(const std::string& path, std::string* error) {
+  bool Open(const std::string& path, bool resume, std::vector<Completed>* done, std::string* error) {
+    if (!resume) {
+      std::error_code ec;
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
+    }
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) return Fail(error, "cannot open " + path);
+    sqlite3_busy_timeout(db_, 5000);
     if (!Exec(kSchema, error)) return false;
+    if (resume) {
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(db_, "SELECT path, sha256 FROM manifest", -1, &q, nullptr) != SQLITE_OK)
+        return Fail(error, "cannot read the manifest of " + path);
+      while (sqlite3_step(q) == SQLITE_ROW) {
+        auto col = [&](int i) {
+          const unsigned char* t = sqlite3_column_text(q, i);
+          return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+        };
+        done->push_back(Completed{col(0), col(1)});
+      }
+      sqlite3_finalize(q);
+    }
     std::string view = "DROP VIEW IF EXISTS figures_wide; CREATE VIEW figures_wide AS SELECT d.source, d.department, "
                        "d.district, d.division_code, d.year, d.kind";
     for (const char* f : kWideFields)
@@ -55,8 +81,12 @@ class SqliteSink : public RecordSink {
               "' ORDER BY f.rowid LIMIT 1) AS \"" + f + "\"";
     view += " FROM documents d;";
     if (!Exec(view.c_str(), error)) return false;
-    return Prepare("INSERT OR REPLACE INTO documents VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)", &doc_,
-                   error) &&
+    return Prepare("INSERT OR REPLACE INTO documents VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                   &doc_, error) &&
+           Prepare("INSERT INTO rows VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", &row_, error) &&
+           Prepare("INSERT INTO cells VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &cell_, error) &&
+           Prepare("INSERT INTO checks VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", &check_, error) &&
+           Prepare("INSERT OR REPLACE INTO manifest VALUES (?1,?2,?3,?4)", &manifest_, error) &&
            Prepare("INSERT INTO figures VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
                    &fig_, error) &&
            Prepare("INSERT INTO projects VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &proj_, error) &&
@@ -69,7 +99,7 @@ class SqliteSink : public RecordSink {
     const std::string& src = r.source;
     // A source written again (a rerun into the same file) replaces its rows.
     sqlite3_stmt* del;
-    for (const char* t : {"figures", "projects", "errors"}) {
+    for (const char* t : {"figures", "projects", "errors", "rows", "cells", "checks"}) {
       std::string sql = std::string("DELETE FROM ") + t + " WHERE source = ?1";
       if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &del, nullptr) != SQLITE_OK) return Rollback(error);
       sqlite3_bind_text(del, 1, src.c_str(), -1, SQLITE_TRANSIENT);
@@ -93,6 +123,9 @@ class SqliteSink : public RecordSink {
     OptText(doc_, i++, r.meta.kind);
     sqlite3_bind_int(doc_, i++, r.figures);
     sqlite3_bind_int(doc_, i++, r.projects);
+    sqlite3_bind_int(doc_, i++, r.rows);
+    sqlite3_bind_int(doc_, i++, r.checks_passed);
+    sqlite3_bind_int(doc_, i++, r.checks_failed);
     if (!Step(doc_)) return Rollback(error);
     for (const FigureRecord& f : d.figures) {
       i = 1;
@@ -143,6 +176,50 @@ class SqliteSink : public RecordSink {
       sqlite3_bind_int(proj_, i++, p.page);
       if (!Step(proj_)) return Rollback(error);
     }
+    for (const RowRecord& row : d.rows) {
+      std::string cells = "{";
+      for (const auto& [k, v] : row.cells) {
+        cells += (cells.size() > 1 ? "," : "") + nlohmann::json(k).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ":" + v.text();
+        i = 1;
+        Text(cell_, i++, src);
+        Text(cell_, i++, row.table);
+        Text(cell_, i++, row.side);
+        sqlite3_bind_int(cell_, i++, row.page);
+        Text(cell_, i++, row.code);
+        Text(cell_, i++, row.name);
+        Text(cell_, i++, k);
+        Number(cell_, i++, v);
+        Text(cell_, i++, v.text());
+        Text(cell_, i++, row.unit);
+        if (!Step(cell_)) return Rollback(error);
+      }
+      cells += "}";
+      i = 1;
+      Text(row_, i++, src);
+      Text(row_, i++, row.table);
+      Text(row_, i++, row.side);
+      sqlite3_bind_int(row_, i++, row.page);
+      Text(row_, i++, row.code);
+      Text(row_, i++, row.name);
+      Text(row_, i++, cells);
+      Text(row_, i++, row.unit);
+      if (!Step(row_)) return Rollback(error);
+    }
+    for (const CheckRecord& c : d.checks) {
+      i = 1;
+      Text(check_, i++, src);
+      Text(check_, i++, c.rule);
+      Text(check_, i++, c.status);
+      Text(check_, i++, c.expected.text());
+      Text(check_, i++, c.actual.text());
+      Text(check_, i++, c.unit);
+      std::string fields;
+      for (const auto& f : c.fields) fields += (fields.empty() ? "" : " ") + f;
+      Text(check_, i++, fields);
+      Text(check_, i++, c.where);
+      sqlite3_bind_int(check_, i++, c.page);
+      if (!Step(check_)) return Rollback(error);
+    }
     for (const ErrorInfo& x : d.errors) {
       Text(err_, 1, src);
       sqlite3_bind_int(err_, 2, x.page);
@@ -150,12 +227,25 @@ class SqliteSink : public RecordSink {
       Text(err_, 4, x.message);
       if (!Step(err_)) return Rollback(error);
     }
+    if (!Manifest(src, r.sha256, r.status, static_cast<int>(d.records()))) return Rollback(error);
     return Exec("COMMIT", error);
   }
 
+  bool Duplicate(const std::string& path, const std::string& sha, std::string* error) override {
+    if (!Manifest(path, sha, "duplicate", 0)) return Fail(error, "sqlite write");
+    return true;
+  }
+  bool durable() const override { return true; }
   bool Finish(std::string*) override { return true; }
 
  private:
+  bool Manifest(const std::string& path, const std::string& sha, const std::string& status, int records) {
+    Text(manifest_, 1, path);
+    Text(manifest_, 2, sha);
+    Text(manifest_, 3, status);
+    sqlite3_bind_int(manifest_, 4, records);
+    return Step(manifest_);
+  }
   bool Fail(std::string* error, const std::string& what) {
     *error = what + (db_ ? std::string(": ") + sqlite3_errmsg(db_) : "");
     return false;
@@ -208,14 +298,16 @@ class SqliteSink : public RecordSink {
   }
 
   sqlite3* db_ = nullptr;
-  sqlite3_stmt *doc_ = nullptr, *fig_ = nullptr, *proj_ = nullptr, *err_ = nullptr;
+  sqlite3_stmt *doc_ = nullptr, *fig_ = nullptr, *proj_ = nullptr, *err_ = nullptr, *row_ = nullptr,
+               *cell_ = nullptr, *check_ = nullptr, *manifest_ = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordSink> MakeSqliteSink(const std::string& path, std::string* error) {
+std::unique_ptr<RecordSink> MakeSqliteSink(const std::string& dir, bool resume, std::vector<Completed>* done,
+                                           std::string* error) {
   auto s = std::make_unique<SqliteSink>();
-  if (!s->Open(path, error)) return nullptr;
+  if (!s->Open(dir + "/cnbudget.sqlite", resume, done, error)) return nullptr;
   return s;
 }
 

@@ -54,8 +54,10 @@ set +e; "$bin" extract --quiet --max-pages 3 "$root/corpus/seed/seed-libreoffice
 [ $rc -eq 1 ] || fail "--max-pages should make the document partial (exit 1), got $rc"
 grep -q '"status":"partial","error":{"code":"page_limit"' "$t/lim.jsonl" || fail "page_limit status"
 grep -q '"source":"[^"]*000_11ca13e1048fbe42.txt","field":"income.total"' "$t/lim.jsonl" || fail "the next input after a limited one"
-set +e; "$bin" extract --timeout 0 x.pdf >/dev/null 2>&1; rc=$?; set -e
-[ $rc -eq 2 ] || fail "--timeout 0 is a usage error"
+set +e; "$bin" extract --timeout soon x.pdf >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--timeout soon is a usage error"
+set +e; "$bin" extract --max-memory 10 x.pdf >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--max-memory 10 (below 64 MB) is a usage error"
 # A file name with spaces and a newline is just a name.
 weird="$t/a b
 c.txt"
