@@ -49,6 +49,11 @@ std::string Format(Int v, int scale) {
   return (neg && !zero ? "-" : "") + out;
 }
 
+int scale_of(const std::string& t) {
+  size_t dot = t.find('.');
+  return dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+}
+
 }  // namespace
 
 std::optional<Decimal> Decimal::Parse(const std::string& in) {
@@ -128,6 +133,25 @@ int Decimal::Compare(const Decimal& o) const {
   int s = std::max(scale(), o.scale());
   Int a = Scaled(text_, s), b = Scaled(o.text_, s);
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+std::optional<Decimal> Decimal::Divide(const Decimal& d, int scale, bool round) const {
+  if (d.is_zero() || scale < 0 || scale > 8) return std::nullopt;
+  // (a / 10^sa) / (b / 10^sb) to `scale` digits: a * 10^(sb + scale + 1) / (b * 10^sa), one guard digit.
+  int sa = scale_of(text_), sb = scale_of(d.text_);
+  auto digits = [](const std::string& t) { return static_cast<int>(t.size()); };  // an upper bound
+  if (digits(text_) + sb + scale + 1 > 36 || digits(d.text_) + sa > 36) return std::nullopt;
+  Int a = Scaled(text_, sa), b = Scaled(d.text_, sb);
+  bool neg = (a < 0) != (b < 0);
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  for (int i = 0; i < sb + scale + 1; ++i) a *= 10;
+  for (int i = 0; i < sa; ++i) b *= 10;
+  Int q = a / b;  // the quotient with one guard digit
+  Int r = q % 10;
+  q /= 10;
+  if (round && r >= 5) ++q;
+  return Decimal(Format(neg ? -q : q, scale));
 }
 
 }  // namespace cnbudget

@@ -31,6 +31,11 @@ class Decimal {
   Decimal operator+(const Decimal& o) const;
   Decimal operator-(const Decimal& o) const;
   int Compare(const Decimal& o) const;  // -1, 0, 1
+  Decimal Abs() const { return negative() ? Decimal(text_.substr(1)) : *this; }
+  // this ÷ divisor to `scale` digits after the point, rounded half away from
+  // zero (or truncated).  nullopt for a zero divisor or operands too long
+  // for exact 128-bit arithmetic (about 30 digits).
+  std::optional<Decimal> Divide(const Decimal& divisor, int scale, bool round = true) const;
   bool operator==(const Decimal& o) const { return Compare(o) == 0; }
 
  private:

@@ -212,6 +212,11 @@ int main(int argc, char** argv) {
     std::cerr << "cnbudget: grammar: " << error << "\n";
     return 2;
   }
+  auto checks = CheckRules::Load(grammar_dir + "/rules/checks.tsv", &error);
+  if (!checks) {
+    std::cerr << "cnbudget: grammar: " << error << "\n";
+    return 2;
+  }
   auto gazetteer = Gazetteer::Load(grammar_dir + "/data/divisions.tsv", &error);
   if (!gazetteer) std::cerr << "cnbudget: warning: " << error << "; districts will be null\n";
 
@@ -246,7 +251,7 @@ int main(int argc, char** argv) {
   }
 
   InitPoppler();
-  Pipeline pipeline(*grammar, gazetteer.get());
+  Pipeline pipeline(*grammar, gazetteer.get(), checks.get());
   BatchSummary sum;
   if (!RunBatch(files, pipeline, batch, sink.get(), completed, &sum, &error)) {
     std::cerr << "cnbudget: " << error << "\n";

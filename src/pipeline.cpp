@@ -36,8 +36,11 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     Extraction ex = FigureEngine(grammar_).Extract(pages);
     out.figures = std::move(ex.figures);
     out.projects = std::move(ex.projects);
+    if (checks_) out.checks = checks_->Run(out.figures, out.rows);
     doc.figures = static_cast<int>(out.figures.size());
     doc.projects = static_cast<int>(out.projects.size());
+    doc.rows = static_cast<int>(out.rows.size());
+    for (const CheckRecord& c : out.checks) ++(c.status == "pass" ? doc.checks_passed : doc.checks_failed);
     // Any page problem other than a library warning makes the document partial;
     // the first such problem names it (damaged_page, page_limit, timeout).
     doc.status = "ok";
@@ -51,12 +54,15 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.figures.clear();
     out.projects.clear();
     out.rows.clear();
+    out.checks.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"memory_limit", "ran out of memory reading this document (see --max-memory)", 0};
   } catch (const std::exception& e) {
     // Defensive: an internal fault fails this document only, and says so.
     out.figures.clear();
     out.projects.clear();
+    out.rows.clear();
+    out.checks.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"internal", std::string("internal error: ") + e.what(), 0};
   }

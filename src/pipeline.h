@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "extractor/source.h"
+#include "grammar/checks.h"
 #include "grammar/engine.h"
 #include "grammar/lexicon.h"
 #include "grammar/metadata.h"
@@ -33,13 +34,16 @@ struct DocumentOutput {
 
 class Pipeline {
  public:
-  Pipeline(const Grammar& grammar, const Gazetteer* gazetteer) : grammar_(grammar), gazetteer_(gazetteer) {}
+  // `checks` may be null (no check records).
+  Pipeline(const Grammar& grammar, const Gazetteer* gazetteer, const CheckRules* checks = nullptr)
+      : grammar_(grammar), gazetteer_(gazetteer), checks_(checks) {}
 
   DocumentOutput Process(const std::string& path, const LoadOptions& options) const;
 
  private:
   const Grammar& grammar_;
   const Gazetteer* gazetteer_;
+  const CheckRules* checks_;
 };
 
 }  // namespace cnbudget

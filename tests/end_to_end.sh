@@ -22,4 +22,38 @@ python3 "$shared/eval/score.py" "$t/gold/seed.jsonl" "$t/enc2.jsonl" --min-f1 0.
 echo "== real documents"
 rm -f "$t/gold/seed.jsonl"
 python3 "$shared/eval/score.py" "$t/gold" "$t/real.jsonl" --min-f1 "${REAL_MIN_F1:-0.95}" --min-change "${REAL_MIN_CHANGE:-0.95}" --min-meta "${REAL_MIN_META:-0.90}"
+echo "== consistency checks on the seed (issue 4's examples)"
+python3 - "$t/seed.jsonl" <<'PY'
+import collections, json, sys
+checks = collections.defaultdict(list)
+docs = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    if r["type"] == "check":
+        checks[r["source"]].append(r)
+    elif r["type"] == "document":
+        docs[r["source"]] = r
+def find(src, rule, field=None):
+    return [c for c in checks[src] if c["rule"] == rule and (field is None or field in c["fields"])]
+bad = 0
+for src, doc in docs.items():
+    want = [  # rule, field, status, expected, actual
+        ("income.total=sum(parts)", None, "fail", 442.48, 462.48),
+        ("expenditure.total=basic+project", None, "fail", 442.48, 462.48),
+        ("fiscal_expenditure.total=sum(function)", None, "pass", 442.48, 442.48),
+        ("change.percent=change/prior", "operating_costs", "pass", 35.15, 35.15),
+    ]
+    for rule, field, status, expected, actual in want:
+        got = find(src, rule, field)
+        ok = any(c["status"] == status and c["expected"] == expected and c["actual"] == actual for c in got)
+        if not ok:
+            bad += 1
+            print(f"FAIL {src}: {rule} should be {status} ({expected} vs {actual}); got {got}")
+    n = doc["checks"]["passed"] + doc["checks"]["failed"]
+    if n != len(checks[src]):
+        bad += 1
+        print(f"FAIL {src}: document counts {n} checks, {len(checks[src])} written")
+print(f"{len(docs)} seed sources, {sum(map(len, checks.values()))} checks")
+sys.exit(1 if bad else 0)
+PY
 echo "end_to_end: 1 passed, 0 failed"

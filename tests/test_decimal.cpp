@@ -72,3 +72,16 @@ TEST_CASE("text that looks like the number marker stays text") {
   CHECK(j.find("\"label\":\"\\u0001DEC:5abc\"") != std::string::npos);
   CHECK(j.find("\"source\":\"a\\\"b.pdf\"") != std::string::npos);
 }
+
+TEST_CASE("Division for percent checks is exact and rounds as documents do") {
+  auto d = [](const char* s) { return *cnbudget::Decimal::Parse(s); };
+  CHECK(d("26.79").Shift(2).Divide(d("76.21"), 2)->text() == "35.15");   // 35.1528...
+  CHECK(d("1").Divide(d("3"), 2)->text() == "0.33");
+  CHECK(d("2").Divide(d("3"), 2)->text() == "0.67");
+  CHECK(d("2").Divide(d("3"), 2, false)->text() == "0.66");
+  CHECK(d("-1").Divide(d("8"), 2)->text() == "-0.13");
+  CHECK(d("100").Divide(d("0.5"), 0)->text() == "200");
+  CHECK_FALSE(d("1").Divide(d("0.00"), 2).has_value());
+  CHECK_FALSE(d("123456789012345678901234567890").Divide(d("7"), 8).has_value());
+  CHECK(d("-3.5").Abs().text() == "3.5");
+}
