@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: an archive of N PDFs built from corpus/ (distinct names, ~5 %
 # broken), then in one run on the same files: pdftotext, cnbudget -j1 and
-# -j2, wall time and peak RSS (/usr/bin/time -v).  Usage: bench/run.sh [N]
+# -j2, wall time and peak RSS (/usr/bin/time -v for the largest process, a
+# sampler for the sum over cnbudget's worker processes).  Usage: bench/run.sh [N]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}
@@ -21,12 +22,22 @@ done
 ls "$arch"/*.pdf > "$work/list"
 
 measure() {  # name, command...
+  # The command runs in its own session so that its worker processes can be
+  # summed: /usr/bin/time reports the largest single process, the sampler
+  # the whole tree (every 0.2 s).
   local name=$1; shift
-  /usr/bin/time -v "$@" > /dev/null 2> "$work/$name.time" || true
+  setsid /usr/bin/time -v "$@" > /dev/null 2> "$work/$name.time" &
+  local pid=$! peak=0 cur
+  while kill -0 "$pid" 2>/dev/null; do
+    cur=$(ps -o rss= -s "$pid" 2>/dev/null | awk '{s += $1} END {print s + 0}')
+    [ "$cur" -gt "$peak" ] && peak=$cur
+    sleep 0.2
+  done
+  wait "$pid" || true
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$name.time")
-  echo "$name $wall $rss"
+  echo "$name $wall $rss $peak"
 }
 secs() { awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }' <<< "$1"; }
 
@@ -38,9 +49,9 @@ case " $runs " in *" j2 "*) r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j
 {
   echo "## $(date -u +%F) — $n files ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
   echo
-  echo "| run | wall s | peak RSS KiB |"
-  echo "|---|---|---|"
-  for r in "$r_pt" "$r_j1" "$r_j2"; do [ -n "$r" ] || continue; set -- $r; echo "| $1 | $(secs "$2") | $3 |"; done
+  echo "| run | wall s | peak RSS KiB, largest process | peak RSS KiB, all processes (sampled) |"
+  echo "|---|---|---|---|"
+  for r in "$r_pt" "$r_j1" "$r_j2"; do [ -n "$r" ] || continue; set -- $r; echo "| $1 | $(secs "$2") | $3 | $4 |"; done
   echo
   if [ -n "$r_pt" ] && [ -n "$r_j1" ] && [ -n "$r_j2" ]; then
     t_pt=$(secs "$(cut -d' ' -f2 <<< "$r_pt")"); t_j1=$(secs "$(cut -d' ' -f2 <<< "$r_j1")"); t_j2=$(secs "$(cut -d' ' -f2 <<< "$r_j2")")
