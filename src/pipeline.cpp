@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "extractor/normalizer.h"
+#include "extractor/table_reader.h"
 
 namespace cnbudget {
 
@@ -11,7 +12,13 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
   DocumentRecord& doc = out.document;
   doc.source = path;
   try {
-    RawDocument raw = LoadDocument(path, options);
+    thread_local Normalizer normalizer;
+    // Tables are read page by page while the PDF is read; only rows are kept.
+    TableReader tables(grammar_.tables(), normalizer);
+    LoadOptions load = options;
+    load.on_layout = [&tables](const PageLayout& page) { tables.AddPage(page); };
+    RawDocument raw = LoadDocument(path, load);
+    tables.Finish();
     doc.sha256 = raw.sha256;
     doc.pages = raw.page_count;
     for (const PageError& e : raw.page_errors) out.errors.push_back(ErrorInfo{e.error.code, e.error.message, e.page});
@@ -20,7 +27,6 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
       doc.error = ErrorInfo{raw.error->code, raw.error->message, 0};
       return out;
     }
-    thread_local Normalizer normalizer;
     std::vector<PageInput> pages;
     std::vector<std::string> texts;
     for (RawPage& p : raw.pages) {
@@ -35,8 +41,11 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     Extraction ex = FigureEngine(grammar_).Extract(pages);
     out.figures = std::move(ex.figures);
     out.projects = std::move(ex.projects);
+    for (const TableRow& r : tables.rows()) out.rows.push_back(r.record);
+    for (FigureRecord& f : TableFigures(grammar_.tables(), tables.rows())) out.figures.push_back(std::move(f));
     doc.figures = static_cast<int>(out.figures.size());
     doc.projects = static_cast<int>(out.projects.size());
+    doc.rows = static_cast<int>(out.rows.size());
     // Any page problem other than a library warning makes the document partial;
     // the first such problem names it (damaged_page, page_limit, timeout).
     doc.status = "ok";
@@ -50,6 +59,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     // Defensive: an internal fault fails this document only, and says so.
     out.figures.clear();
     out.projects.clear();
+    out.rows.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"internal", std::string("internal error: ") + e.what(), 0};
   }
