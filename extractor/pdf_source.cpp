@@ -196,6 +196,8 @@ std::string PageText(poppler::page& page, PageLayout* layout) {
         pending_space = true;
         continue;
       }
+      // Layout words break at any gap over 0.3 em (table cells can sit that
+      // close); the text line only where the row's spacing says so.
       bool brk = !prev;
       if (prev) {
         double gap = g.x0 - prev->x1;
@@ -204,6 +206,7 @@ std::string PageText(poppler::page& page, PageLayout* layout) {
           line.push_back(' ');
           brk = true;
         }
+        if (gap > 0.3 * h) brk = true;
       }
       pending_space = false;
       if (layout) {

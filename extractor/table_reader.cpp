@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -341,10 +343,17 @@ struct TableReader::State {
   bool IsEnd(const Line& l) const {
     std::string t = NoSpaces(l.text);
     if (g.end && RE2::PartialMatch(t, *g.end)) return true;
+    // Prose: a sentence, a clause with commas, or one long run of text.
+    for (const Tok& k : l.toks) {
+      if (k.num) continue;
+      if (k.text.find("\xE3\x80\x82") != std::string::npos) return true;
+      if ((k.text.find(',') != std::string::npos || k.text.find(';') != std::string::npos) && Utf8Len(k.text) >= 8)
+        return true;
+    }
     if (l.has_num()) return false;
-    // Prose: a sentence, or one long run of text.
-    if (t.find("\xE3\x80\x82") != std::string::npos) return true;
-    return l.toks.size() == 1 && Utf8Len(t) >= 40;
+    double span = l.toks.back().x1 - l.toks.front().x0, ink = 0;
+    for (const Tok& k : l.toks) ink += k.x1 - k.x0;
+    return Utf8Len(t) >= 24 && span > 0 && ink >= 0.8 * span;
   }
 
   void Close() {
@@ -503,6 +512,17 @@ struct TableReader::State {
     }
 
     bool headed = ReadHeader(header, size, &amount, &segs);
+    if (std::getenv("CNBUDGET_TABLE_DEBUG")) {
+      std::fprintf(stderr, "== %s p%d size %.1f\n", title.c_str(), page, size);
+      for (const Line& l : header) {
+        std::fprintf(stderr, "  H y=%.1f", l.y);
+        for (const Tok& t : l.toks) std::fprintf(stderr, " [%s %.0f-%.0f]", t.text.c_str(), t.x0, t.x1);
+        std::fprintf(stderr, "\n");
+      }
+      for (const Column& c : amount)
+        std::fprintf(stderr, "  C %.0f-%.0f region %.0f-%.0f seg %d %s\n", c.x0, c.x1, c.lo, c.hi, c.seg, c.path.c_str());
+      for (const Segment& sg : segs) std::fprintf(stderr, "  S label %.0f-%.0f side %s\n", sg.label_lo, sg.label_hi, sg.side.c_str());
+    }
     if (!headed) {
       if (!prev_cols.empty()) {
         for (Column& c : amount) {
@@ -549,8 +569,67 @@ struct TableReader::State {
       return {-1, -1};
     };
     for (const Line& l : header) {
-      std::vector<Phrase> line_ph;
+      // Distributed letters of one cell (项   目, 支      出, 人 员 经 费) are one word.
+      // Letters of one cell spread over its width (项   目, 人 员 经 费) are one
+      // word: single characters in one column region; and lone letters each
+      // alone in its region (支      出 over a whole side).
+      auto region_key = [&](const Tok& t) {
+        auto r = region_of((t.x0 + t.x1) / 2);
+        return r.first >= 0 ? r.first : -2 - r.second;
+      };
+      std::vector<Tok> words;
+      std::vector<int> key, letters;
+      std::vector<double> inner;  // even spacing of a word's letters
       for (const Tok& t : l.toks) {
+        int k = region_key(t);
+        if (!words.empty() && IsSingleCjk(t.text) && letters.back() > 0 && key.back() == k &&
+            t.x0 - words.back().x1 < 6 * size) {
+          if (letters.back() == 1) inner.back() = t.x0 - words.back().x1;
+          words.back().text += t.text;
+          words.back().x1 = t.x1;
+          letters.back()++;
+          continue;
+        }
+        words.push_back(t);
+        key.push_back(k);
+        letters.push_back(IsSingleCjk(t.text) ? 1 : 0);
+        inner.push_back(-1);
+      }
+      auto alone = [&](size_t i) {
+        if (letters[i] != 1) return false;
+        for (size_t j = 0; j < words.size(); ++j)
+          if (j != i && key[j] == key[i]) return false;
+        return true;
+      };
+      auto near = [&](double a, double b) { return std::fabs(a - b) < 0.3 * std::max(a, b) + 0.2 * size; };
+      std::vector<Tok> merged;
+      std::vector<bool> merged_alone;
+      std::vector<int> m_letters;
+      std::vector<double> m_inner;
+      for (size_t i = 0; i < words.size(); ++i) {
+        bool a = alone(i);
+        if (!merged.empty()) {
+          double gap = words[i].x0 - merged.back().x1;
+          bool both_alone = a && merged_alone.back() && gap < 8 * size;
+          // Spread letters continuing over the next region at the same pitch.
+          bool even = letters[i] > 0 && m_letters.back() > 0 && (letters[i] > 1 || m_letters.back() > 1) && (letters[i] == 1 || m_letters.back() == 1 || key[i] == -1) &&
+                      (inner[i] < 0 || m_inner.back() < 0 || near(inner[i], m_inner.back())) &&
+                      near(gap, inner[i] >= 0 ? inner[i] : m_inner.back());
+          if (both_alone || even) {
+            merged.back().text += words[i].text;
+            merged.back().x1 = words[i].x1;
+            m_letters.back() += letters[i];
+            if (m_inner.back() < 0) m_inner.back() = inner[i] >= 0 ? inner[i] : gap;
+            continue;
+          }
+        }
+        merged.push_back(words[i]);
+        merged_alone.push_back(a);
+        m_letters.push_back(letters[i]);
+        m_inner.push_back(inner[i]);
+      }
+      words = std::move(merged);
+      for (const Tok& t : words) {
         Phrase p{t.text, t.x0, t.x1, l.y, {}, -1, false};
         auto r = region_of((t.x0 + t.x1) / 2);
         double w = std::max(0.1, t.x1 - t.x0);
@@ -563,19 +642,8 @@ struct TableReader::State {
           if (p.cols.size() <= 1) p.cols.clear();
           p.label_seg = r.second;
         }
-        // Distributed letters of one cell (项   目, 人 员 经 费).
-        if (!line_ph.empty()) {
-          Phrase& q = line_ph.back();
-          if (IsSingleCjk(t.text) && Utf8Len(q.text) <= 3 && q.cols == p.cols && q.label_seg == p.label_seg &&
-              static_cast<unsigned char>(q.text.back()) >= 0x80 && p.x0 - q.x1 < 4 * size) {
-            q.text += t.text;
-            q.x1 = t.x1;
-            continue;
-          }
-        }
-        line_ph.push_back(p);
+        ph.push_back(p);
       }
-      for (Phrase& p : line_ph) ph.push_back(p);
     }
     // Blank column: a region twice as wide as its neighbours holding two
     // header cells side by side; the left one heads a column with no numbers.
