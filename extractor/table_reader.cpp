@@ -658,19 +658,25 @@ struct TableReader::State {
     for (size_t c = 0; c < amount->size(); ++c) {
       const Column& col = (*amount)[c];
       double w = (col.hi < 1e8 ? col.hi : col.x1 + 0.5 * size) - col.lo;
-      if (median_w <= 0 || w < 1.6 * median_w) continue;
+      bool wide = median_w > 0 && w >= 1.6 * median_w;
       std::vector<Phrase*> single;
       for (Phrase& p : ph)
         if (p.cols.size() == 1 && *p.cols.begin() == static_cast<int>(c)) single.push_back(&p);
+      double ncx = (col.x0 + col.x1) / 2;
+      auto dist = [&](const Phrase* p) { return p->x1 < col.x0 ? col.x0 - p->x1 : (p->x0 > col.x1 ? p->x0 - col.x1 : 0.0) + 0.001 * std::fabs((p->x0 + p->x1) / 2 - ncx); };
       for (Phrase* a : single)
         for (Phrase* b : single) {
           if (a == b || a->dropped || b->dropped || std::fabs(a->y - b->y) > 0.5 * size || a->x1 > b->x0) continue;
-          // a is left of b on the same line: a heads the blank column.
-          a->dropped = true;
-          double ca = (a->x0 + a->x1) / 2, cb = (b->x0 + b->x1) / 2;
+          if (!wide && b->x0 - a->x1 < 1.0 * size) continue;
+          // Two cells side by side over one column's numbers: the one farther
+          // from the numbers heads a column left blank.
+          Phrase* drop = dist(a) > dist(b) ? a : b;
+          Phrase* keep = drop == a ? b : a;
+          drop->dropped = true;
+          double cd = (drop->x0 + drop->x1) / 2, ck = (keep->x0 + keep->x1) / 2;
           for (Phrase* o : single) {
             double co = (o->x0 + o->x1) / 2;
-            if (o != a && o != b && std::fabs(co - ca) < std::fabs(co - cb)) o->dropped = true;
+            if (o != drop && o != keep && std::fabs(co - cd) < std::fabs(co - ck)) o->dropped = true;
           }
         }
     }
@@ -684,6 +690,7 @@ struct TableReader::State {
       std::sort(single.begin(), single.end(), [](const Phrase* a, const Phrase* b) { return a->y < b->y; });
       Phrase* top = single[0];
       double child_y = single[1]->y;
+      if (child_y - top->y < 0.5 * size) continue;
       auto joins = [&](int n) {
         if (n < 0 || n >= static_cast<int>(amount->size()) || (*amount)[n].seg != (*amount)[c].seg) return false;
         double topmost = 1e18;
@@ -722,7 +729,7 @@ struct TableReader::State {
       std::vector<const Phrase*> parents, leaf;
       for (const Phrase& p : ph) {
         if (p.dropped || !p.cols.count(static_cast<int>(c))) continue;
-        if ((segs->size() >= 2 || two_sided) && RE2::FullMatch(p.text, side_re) && p.cols.size() > 1) continue;
+        if ((segs->size() >= 2 || two_sided) && RE2::FullMatch(p.text, side_re)) continue;
         (p.cols.size() > 1 ? parents : leaf).push_back(&p);
       }
       auto by_y = [](const Phrase* a, const Phrase* b) { return a->y < b->y || (a->y == b->y && a->x0 < b->x0); };
@@ -735,6 +742,22 @@ struct TableReader::State {
       std::string lt;
       for (const Phrase* p : leaf) lt += p->text;
       if (!lt.empty()) path += (path.empty() ? "" : "/") + lt;
+      if (lt.empty() && static_cast<int>(c) == (*segs)[(*amount)[c].seg].first) {
+        // The side's first column headed from inside the label area (labels
+        // reach under its header): the rightmost cell of a header line that
+        // has several cells there.
+        int seg = (*amount)[c].seg;
+        const Phrase* best = nullptr;
+        for (const Phrase& p : ph) {
+          if (p.dropped || p.label_seg != seg) continue;
+          int on_line = 0;
+          for (const Phrase& q : ph)
+            if (!q.dropped && q.label_seg == seg && std::fabs(q.y - p.y) < 0.5 * size) ++on_line;
+          if (on_line < 2) continue;
+          if (!best || p.y > best->y + 0.5 * size || (std::fabs(p.y - best->y) <= 0.5 * size && p.x1 > best->x1)) best = &p;
+        }
+        if (best && !RE2::PartialMatch(best->text, "名称|项目|科目|编码")) path += (path.empty() ? "" : "/") + best->text;
+      }
       if (!path.empty()) any = true;
       (*amount)[c].path = path.empty() ? "金额" : path;
     }
@@ -818,7 +841,7 @@ struct TableReader::State {
         if (!p.labels.empty()) {
           Cell& q = p.labels.back();
           double gap = t.x0 - q.x1;
-          if (gap < 1.2 * size || (IsSingleCjk(t.text) && Utf8Len(q.text) <= 3 && gap < 4 * size)) {
+          if (gap < 0.8 * size || (IsSingleCjk(t.text) && Utf8Len(q.text) <= 3 && gap < 4 * size)) {
             q.text += t.text;
             q.x1 = t.x1;
             q.parts.back().second = q.text;
@@ -869,13 +892,17 @@ struct TableReader::State {
           bool before = false;
           double lim = 0.8 * pitch;
           bool numbered = RE2::PartialMatch(frag.text, numbering);
-          // A cell centred on two lines leaves the numeric line's cell empty.
-          if (below && ok(*below) && body[*below].y - body[i].y < lim && !overlaps(*below) && !numbered) {
+          // A cell centred on two lines leaves the numeric line's cell empty;
+          // the nearer numeric line takes the fragment.
+          double da = above ? body[i].y - body[*above].y : 1e18, db = below ? body[*below].y - body[i].y : 1e18;
+          bool ca = above && ok(*above) && da < lim && !overlaps(*above) && !numbered;
+          bool cb = below && ok(*below) && db < lim && !overlaps(*below) && !numbered;
+          if (cb && (!ca || db <= da)) {
             target = *below;
             before = true;
-          } else if (above && ok(*above) && body[i].y - body[*above].y < lim && !overlaps(*above) && !numbered) {
+          } else if (ca) {
             target = *above;
-          } else if (above && ok(*above) && body[i].y - body[*above].y < 1.4 * size && overlaps(*above) && !numbered) {
+          } else if (above && ok(*above) && da < 1.4 * size && overlaps(*above) && !numbered) {
             target = *above;
           }
           if (target == body.size()) continue;
