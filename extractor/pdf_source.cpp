@@ -91,7 +91,7 @@ bool IsFooter(const std::string& t) {
 }
 
 // Rebuilds a page's lines from its glyph boxes.
-std::string PageText(poppler::page& page) {
+std::string PageText(poppler::page& page, PageLayout* layout) {
   std::vector<poppler::text_box> words = page.text_list(poppler::page::text_list_include_font);
   poppler::rectf pr = page.page_rect();
   std::vector<Glyph> glyphs;
@@ -165,6 +165,10 @@ std::string PageText(poppler::page& page) {
 
   std::string out;
   double top = pr.top(), height = std::max(1.0, pr.height());
+  if (layout) {
+    layout->width = pr.width();
+    layout->height = pr.height();
+  }
   for (Row& r : rows) {
     std::stable_sort(r.glyphs.begin(), r.glyphs.end(), [](const Glyph& a, const Glyph& b) { return a.x0 < b.x0; });
     // Typical gap on this row: letter-spaced or justified text has a wide one.
@@ -182,6 +186,9 @@ std::string PageText(poppler::page& page) {
     }
     double h = r.h;
     std::string line;
+    TextLine tl;
+    tl.y = r.y - top;
+    tl.size = h;
     prev = nullptr;
     bool pending_space = false;
     for (const Glyph& g : r.glyphs) {
@@ -189,12 +196,25 @@ std::string PageText(poppler::page& page) {
         pending_space = true;
         continue;
       }
+      // Layout words break at any gap over 0.3 em (table cells can sit that
+      // close); the text line only where the row's spacing says so.
+      bool brk = !prev;
       if (prev) {
         double gap = g.x0 - prev->x1;
         double threshold = std::min(median, 1.5 * h) + 0.3 * h;
-        if (gap > threshold || (pending_space && gap > 0.15 * h)) line.push_back(' ');
+        if (gap > threshold || (pending_space && gap > 0.15 * h)) {
+          line.push_back(' ');
+          brk = true;
+        }
+        if (gap > 0.3 * h) brk = true;
       }
       pending_space = false;
+      if (layout) {
+        if (brk) tl.words.push_back(TextWord{"", g.x0, g.x1});
+        TextWord& w = tl.words.back();
+        w.x1 = std::max(w.x1, g.x1);
+        if (g.c >= 0x20 && g.c != 0x7F) AppendUtf8(&w.text, g.c);
+      }
       if (g.c >= 0x20 && g.c != 0x7F) AppendUtf8(&line, g.c);
       prev = &g;
     }
@@ -202,6 +222,7 @@ std::string PageText(poppler::page& page) {
     if ((rel < 0.12 || rel > 0.88) && IsFooter(line)) continue;
     out += line;
     out.push_back('\n');
+    if (layout && !tl.words.empty()) layout->lines.push_back(std::move(tl));
   }
   return out;
 }
@@ -271,7 +292,10 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
       doc->page_errors.push_back({i + 1, SourceError{"damaged_page", "page " + std::to_string(i + 1) + " cannot be read"}});
       continue;
     }
-    std::string text = PageText(*page);
+    PageLayout layout;
+    layout.number = i + 1;
+    std::string text = PageText(*page, options.on_layout ? &layout : nullptr);
+    if (options.on_layout) options.on_layout(layout);
     if (text.find_first_not_of(" \n") != std::string::npos) any_text = true;
     doc->pages.push_back({i + 1, std::move(text)});
   }

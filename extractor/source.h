@@ -11,6 +11,7 @@
 // yet normalized (see normalizer.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,26 @@ struct SourceError {
 struct RawPage {
   int number = 0;    // 1-based
   std::string text;  // UTF-8, '\n' between lines
+};
+
+// Positioned text of one page, for table reading (extractor/table_reader.h).
+// Coordinates are PDF points, x to the right, y down from the page top; a
+// line's `y` is its baseline (glyph box bottom), `size` its font size.  Words
+// are split where the text path puts a space.
+struct TextWord {
+  std::string text;  // UTF-8 as extracted (not normalized)
+  double x0 = 0, x1 = 0;
+};
+
+struct TextLine {
+  double y = 0, size = 0;
+  std::vector<TextWord> words;  // left to right
+};
+
+struct PageLayout {
+  int number = 0;  // 1-based
+  double width = 0, height = 0;
+  std::vector<TextLine> lines;  // top to bottom, page footers dropped
 };
 
 struct PageError {
@@ -46,6 +67,10 @@ struct LoadOptions {
   int max_pages = 0;     // read at most this many PDF pages (0: all)
   double timeout_seconds = 0;  // stop reading pages after this long (0: no limit);
                                // checked between pages, so one page is not cut short
+  // Called once per PDF page read, in page order, with its positioned words;
+  // the layout is not kept after the call (memory stays per page).  Unset:
+  // no layout is built.  Plain-text inputs have no layout.
+  std::function<void(const PageLayout&)> on_layout;
 };
 
 // Reads `path`, choosing the reader by content and extension

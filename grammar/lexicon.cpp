@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "extractor/normalizer.h"
+#include "extractor/table_reader.h"
 
 namespace cnbudget {
 namespace {
@@ -271,6 +272,9 @@ std::unique_ptr<Grammar> Grammar::Load(const std::string& dir, std::string* erro
   std::unique_ptr<Grammar> g(new Grammar);
   GrammarLoader loader{g.get(), dir, error, {}};
   if (!loader.Run()) return nullptr;
+  std::unique_ptr<TableGrammar> tables = TableGrammar::Load(dir, error);
+  if (!tables) return nullptr;
+  g->tables_ = std::move(tables);
   return g;
 }
 

@@ -20,6 +20,8 @@
 
 namespace cnbudget {
 
+class TableGrammar;  // extractor/table_reader.h
+
 struct LexEntry {
   std::string target;  // field template: "income.total", "{scope}.basic", "a+b"
   std::string kind;    // money | count
@@ -79,6 +81,10 @@ class Grammar {
   // Cleans text the way label spans are cleaned (quotes removed).
   static std::string CleanLabel(const std::string& s);
 
+  // Standard table titles and their field mapping (data/tables.tsv,
+  // data/table_fields.tsv).
+  const TableGrammar& tables() const { return *tables_; }
+
  private:
   Grammar() = default;
   std::map<std::string, std::unique_ptr<RE2>> rules_;
@@ -98,6 +104,7 @@ class Grammar {
   std::map<std::pair<std::string, std::string>, std::string> child_by_name_;
   std::map<std::string, std::string> generic_items_;  // 行政运行 → 01, under any 款
   std::vector<std::string> known_fields_;
+  std::shared_ptr<const TableGrammar> tables_;
 
   friend struct GrammarLoader;
 };

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "extractor/normalizer.h"
+#include "extractor/table_reader.h"
 
 namespace cnbudget {
 
@@ -12,7 +13,13 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
   DocumentRecord& doc = out.document;
   doc.source = path;
   try {
-    RawDocument raw = LoadDocument(path, options);
+    thread_local Normalizer normalizer;
+    // Tables are read page by page while the PDF is read; only rows are kept.
+    TableReader tables(grammar_.tables(), normalizer);
+    LoadOptions load = options;
+    load.on_layout = [&tables](const PageLayout& page) { tables.AddPage(page); };
+    RawDocument raw = LoadDocument(path, load);
+    tables.Finish();
     doc.sha256 = raw.sha256;
     doc.pages = raw.page_count;
     for (const PageError& e : raw.page_errors) out.errors.push_back(ErrorInfo{e.error.code, e.error.message, e.page});
@@ -21,7 +28,6 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
       doc.error = ErrorInfo{raw.error->code, raw.error->message, 0};
       return out;
     }
-    thread_local Normalizer normalizer;
     std::vector<PageInput> pages;
     std::vector<std::string> texts;
     for (RawPage& p : raw.pages) {
@@ -36,6 +42,8 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     Extraction ex = FigureEngine(grammar_).Extract(pages);
     out.figures = std::move(ex.figures);
     out.projects = std::move(ex.projects);
+    for (const TableRow& r : tables.rows()) out.rows.push_back(r.record);
+    for (FigureRecord& f : TableFigures(grammar_.tables(), tables.rows())) out.figures.push_back(std::move(f));
     if (checks_) out.checks = checks_->Run(out.figures, out.rows);
     doc.figures = static_cast<int>(out.figures.size());
     doc.projects = static_cast<int>(out.projects.size());
