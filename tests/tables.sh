@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Issue #4's table thresholds, scored by ../shared/eval/score.py --min-cells:
+# each seed export >= 0.98 cell F1; the Shanghai (002) and Jiangsu (019) documents >= 0.95.
+set -euo pipefail
+bin=$1; root=$2
+shared=${CNBUDGET_SHARED:-$root/../shared}
+if [ ! -f "$shared/eval/score.py" ]; then echo "no $shared/eval/score.py: cannot score"; exit 1; fi
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+score() {  # name pdf min gold-files...
+  local name=$1 pdf=$2 min=$3; shift 3
+  mkdir -p "$t/$name"; for g in "$@"; do cp "$shared/eval/gold/$g" "$t/$name/"; done
+  "$bin" extract --quiet "$pdf" -o "$t/$name.jsonl"
+  python3 "$shared/eval/score.py" "$t/$name" "$t/$name.jsonl" --min-cells "$min" | tail -1
+}
+for f in seed-libreoffice seed-chromium seed-reportlab; do
+  score "$f" "$shared/corpus/seed/$f.pdf" 0.98 seed.jsonl seed-tables.jsonl
+done
+for d in 002_shanghai_putuo_sifaju_2026_dept_budget 019_jiangsu_shengwei_bangongting_2019_dept_budget_tables; do
+  score "$d" "$shared/corpus/real/$d.pdf" 0.95 "$d-tables.jsonl"
+done
+echo "tables: all thresholds met"
