@@ -291,8 +291,13 @@ class Runner {
         const RowRecord& p = *g[i];
         if (p.code.size() != 3 && p.code.size() != 5) continue;
         std::vector<const RowRecord*> kids;
-        for (const RowRecord* r : g)
-          if (r->code.size() == p.code.size() + 2 && r->code.compare(0, p.code.size(), p.code) == 0) kids.push_back(r);
+        // Children are the rows right below the parent that extend its code: tables grouped by
+        // unit repeat the same codes once per unit, and each block adds up on its own.
+        for (size_t j = i + 1; j < g.size(); ++j) {
+          const RowRecord* r = g[j];
+          if (r->code.size() <= p.code.size() || r->code.compare(0, p.code.size(), p.code) != 0) break;
+          if (r->code.size() == p.code.size() + 2) kids.push_back(r);
+        }
         if (!kids.empty()) RowSum(id, p, kids);
       }
     }
