@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "extractor/rule_text.h"
 #include "grammar/decimal.h"
 
 namespace cnbudget {
@@ -23,28 +24,6 @@ RE2::Options Opts() {
   RE2::Options o;
   o.set_log_errors(false);
   return o;
-}
-
-std::string Trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  out.push_back(cur);
-  return out;
 }
 
 std::string NoSpaces(const std::string& s) {
@@ -125,10 +104,10 @@ std::unique_ptr<TableGrammar> TableGrammar::FromText(const std::string& tables_t
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
-    if (Trim(line).empty() || line[0] == '#') continue;
-    std::vector<std::string> cols = Split(line, '\t');
+    if (TrimRuleText(line).empty() || line[0] == '#') continue;
+    std::vector<std::string> cols = SplitRuleText(line, '\t');
     if (cols.size() < 3) return fail("tables.tsv", n, "expected id, sides, titles");
-    std::string id = Trim(cols[0]);
+    std::string id = TrimRuleText(cols[0]);
     if (id == "@prefix" || id == "@attribute" || id == "@end") {
       std::unique_ptr<RE2>* slot = id == "@prefix" ? &m.prefix : id == "@attribute" ? &m.attribute : &m.end;
       if (!compile(cols[2], slot)) return fail("tables.tsv", n, "bad pattern: " + (*slot)->error());
@@ -136,9 +115,9 @@ std::unique_ptr<TableGrammar> TableGrammar::FromText(const std::string& tables_t
     }
     Impl::Title t;
     t.id = id;
-    t.two_sided = Trim(cols[1]) == "two";
-    for (const std::string& a : Split(cols[2], '|')) {
-      std::string al = NoQuotes(NoSpaces(norm.NormalizeText(Trim(a))));
+    t.two_sided = TrimRuleText(cols[1]) == "two";
+    for (const std::string& a : SplitRuleText(cols[2], '|')) {
+      std::string al = NoQuotes(NoSpaces(norm.NormalizeText(TrimRuleText(a))));
       if (!al.empty()) t.aliases.push_back(al);
     }
     if (t.aliases.empty()) return fail("tables.tsv", n, "no titles");
@@ -149,22 +128,22 @@ std::unique_ptr<TableGrammar> TableGrammar::FromText(const std::string& tables_t
   n = 0;
   while (std::getline(fin, line)) {
     ++n;
-    if (Trim(line).empty() || line[0] == '#') continue;
-    std::vector<std::string> cols = Split(line, '\t');
+    if (TrimRuleText(line).empty() || line[0] == '#') continue;
+    std::vector<std::string> cols = SplitRuleText(line, '\t');
     if (cols.size() < 5) return fail("table_fields.tsv", n, "expected table, side, row, column, field[, unless]");
     FieldRule r;
-    r.table = Trim(cols[0]);
-    r.side = Trim(cols[1]);
-    std::string row = Trim(cols[2]);
+    r.table = TrimRuleText(cols[0]);
+    r.side = TrimRuleText(cols[1]);
+    std::string row = TrimRuleText(cols[2]);
     size_t colon = row.find(':');
     r.row_kind = colon == std::string::npos ? row : row.substr(0, colon);
     if (r.row_kind != "code" && r.row_kind != "name" && r.row_kind != "first" && r.row_kind != "any")
       return fail("table_fields.tsv", n, "row must be code:RE, name:RE, first or any");
     if (colon != std::string::npos && !compile(row.substr(colon + 1), &r.row_re))
       return fail("table_fields.tsv", n, "bad row pattern");
-    if (!compile(Trim(cols[3]), &r.column_re)) return fail("table_fields.tsv", n, "bad column pattern");
-    r.field = Trim(cols[4]);
-    if (cols.size() > 5 && !Trim(cols[5]).empty() && !compile(Trim(cols[5]), &r.unless_re))
+    if (!compile(TrimRuleText(cols[3]), &r.column_re)) return fail("table_fields.tsv", n, "bad column pattern");
+    r.field = TrimRuleText(cols[4]);
+    if (cols.size() > 5 && !TrimRuleText(cols[5]).empty() && !compile(TrimRuleText(cols[5]), &r.unless_re))
       return fail("table_fields.tsv", n, "bad unless pattern");
     if (r.field.empty()) return fail("table_fields.tsv", n, "no field");
     m.rules.push_back(std::move(r));

@@ -1,29 +1,13 @@
 #include "grammar/lexicon.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "extractor/normalizer.h"
+#include "extractor/rule_text.h"
 #include "extractor/table_reader.h"
 
 namespace cnbudget {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream in(s);
-  while (std::getline(in, cur, sep)) out.push_back(cur);
-  if (!s.empty() && s.back() == sep) out.push_back("");
-  return out;
-}
 
 bool ReadLines(const std::string& path, std::vector<std::string>* lines, std::string* error) {
   std::ifstream in(path);
@@ -82,19 +66,19 @@ struct GrammarLoader {
     if (!ReadLines(dir + "/" + file, &lines, error)) return false;
     std::map<std::string, std::string>& defs = g->rule_text_;
     for (size_t n = 0; n < lines.size(); ++n) {
-      std::string line = Trim(lines[n]);
+      std::string line = TrimRuleText(lines[n]);
       if (line.empty() || line[0] == '#') continue;
       size_t eq = line.find(" = ");
       if (eq == std::string::npos) return Fail(file, n + 1, "expected `NAME = pattern`");
-      std::string name = Trim(line.substr(0, eq));
-      std::string pat = Expand(norm.NormalizeText(Trim(line.substr(eq + 3))), defs);
+      std::string name = TrimRuleText(line.substr(0, eq));
+      std::string pat = Expand(norm.NormalizeText(TrimRuleText(line.substr(eq + 3))), defs);
       // NFKC keeps ASCII; the normalizer only removes spaces next to CJK, which
       // rule patterns never need.
       defs[name] = pat;
       auto re = std::make_unique<RE2>(pat, Opts());
       if (!re->ok()) return Fail(file, n + 1, "bad RE2 pattern for " + name + ": " + re->error());
       if (name.rfind("direction.", 0) == 0) {
-        for (const std::string& v : Split(pat, '|'))
+        for (const std::string& v : SplitRuleText(pat, '|'))
           if (!v.empty()) g->verbs_.push_back({v, name.substr(10)});
       }
       g->rules_[name] = std::move(re);
@@ -112,8 +96,8 @@ struct GrammarLoader {
     int index = static_cast<int>(g->entries_.size());
     const std::string& connector = g->rule_text_["connector"];
     for (const std::string& a : aliases) {
-      if (Trim(a).empty()) continue;
-      std::string alias = Alias(Trim(a));
+      if (TrimRuleText(a).empty()) continue;
+      std::string alias = Alias(TrimRuleText(a));
       if (e->after) {
         std::string p = "^(?P<l>" + alias + ")";
         auto re = std::make_unique<RE2>(p, Opts());
@@ -139,15 +123,15 @@ struct GrammarLoader {
     std::vector<std::string> lines;
     if (!ReadLines(dir + "/" + file, &lines, error)) return false;
     for (size_t n = 0; n < lines.size(); ++n) {
-      if (Trim(lines[n]).empty() || lines[n][0] == '#') continue;
-      std::vector<std::string> cols = Split(lines[n], '\t');
+      if (TrimRuleText(lines[n]).empty() || lines[n][0] == '#') continue;
+      std::vector<std::string> cols = SplitRuleText(lines[n], '\t');
       if (cols.size() < 3) return Fail(file, n + 1, "expected target, aliases, kind[, options]");
       auto e = std::make_unique<LexEntry>();
-      e->target = Trim(cols[0]);
-      e->kind = Trim(cols[2]);
+      e->target = TrimRuleText(cols[0]);
+      e->kind = TrimRuleText(cols[2]);
       if (e->kind != "money" && e->kind != "count") return Fail(file, n + 1, "kind must be money or count");
       std::string opts = cols.size() > 3 ? cols[3] : "";
-      for (const std::string& o : Split(opts, ' ')) {
+      for (const std::string& o : SplitRuleText(opts, ' ')) {
         if (o.empty()) continue;
         if (o == "after") {
           e->after = true;
@@ -168,7 +152,7 @@ struct GrammarLoader {
           return Fail(file, n + 1, "unknown option " + o);
         }
       }
-      if (!AddEntry(std::move(e), Split(cols[1], '|'), file, n + 1, before, after)) return false;
+      if (!AddEntry(std::move(e), SplitRuleText(cols[1], '|'), file, n + 1, before, after)) return false;
     }
     return true;
   }
@@ -181,9 +165,9 @@ struct GrammarLoader {
     if (ReadLines(dir + "/data/function_codes.tsv", &lines, &ignored)) {
       for (const std::string& l : lines) {
         if (l.empty() || l[0] == '#') continue;
-        std::vector<std::string> cols = Split(l, '\t');
+        std::vector<std::string> cols = SplitRuleText(l, '\t');
         if (cols.size() < 2) continue;
-        std::string code = Trim(cols[0]), name = Grammar::CleanLabel(norm.NormalizeText(Trim(cols[1])));
+        std::string code = TrimRuleText(cols[0]), name = Grammar::CleanLabel(norm.NormalizeText(TrimRuleText(cols[1])));
         if (code.size() == 3 && code[0] == '*') {
           g->generic_items_[name] = code.substr(1);
           continue;
@@ -202,7 +186,7 @@ struct GrammarLoader {
     if (ReadLines(dir + "/data/fields.tsv", &lines, &ignored)) {
       for (const std::string& l : lines) {
         if (l.empty() || l[0] == '#') continue;
-        std::vector<std::string> cols = Split(l, '\t');
+        std::vector<std::string> cols = SplitRuleText(l, '\t');
         if (cols.empty()) continue;
         g->known_fields_.push_back(cols[0]);
         const std::string prefix = "expenditure.function.";
@@ -226,8 +210,8 @@ struct GrammarLoader {
     std::vector<std::string> lines;
     if (!ReadLines(dir + "/" + file, &lines, error)) return false;
     for (size_t n = 0; n < lines.size(); ++n) {
-      if (Trim(lines[n]).empty() || lines[n][0] == '#') continue;
-      std::vector<std::string> cols = Split(lines[n], '\t');
+      if (TrimRuleText(lines[n]).empty() || lines[n][0] == '#') continue;
+      std::vector<std::string> cols = SplitRuleText(lines[n], '\t');
       if (static_cast<int>(cols.size()) < min_cols) return Fail(file, n + 1, "too few columns");
       rows->push_back(cols);
     }
@@ -255,14 +239,14 @@ struct GrammarLoader {
     for (auto& r : rows) {
       auto re = std::make_unique<RE2>(norm.NormalizeText(r[2]), Opts());
       if (!re->ok()) return Fail("rules/context.tsv", 0, "bad pattern " + r[2] + ": " + re->error());
-      g->triggers_.push_back({Trim(r[0]), Trim(r[1]), std::move(re)});
+      g->triggers_.push_back({TrimRuleText(r[0]), TrimRuleText(r[1]), std::move(re)});
     }
     rows.clear();
     if (!LoadTsv("rules/none.tsv", 2, &rows)) return false;
     for (auto& r : rows) {
       auto re = std::make_unique<RE2>(Grammar::CleanLabel(norm.NormalizeText(r[1])), Opts());
       if (!re->ok()) return Fail("rules/none.tsv", 0, "bad pattern " + r[1] + ": " + re->error());
-      g->none_.push_back({Trim(r[0]), std::move(re)});
+      g->none_.push_back({TrimRuleText(r[0]), std::move(re)});
     }
     return true;
   }
