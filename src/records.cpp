@@ -142,6 +142,12 @@ std::string ToJson(const std::string& source, const ErrorInfo& r) {
   return Dump(j);
 }
 
+static Json CellsObject(const RowRecord& r) {
+  Json cells = Json::object();
+  for (const auto& [k, v] : r.cells) cells[k] = Num(v);
+  return cells;
+}
+
 std::string ToJson(const std::string& source, const RowRecord& r) {
   Json j;
   j["type"] = "row";
@@ -151,12 +157,12 @@ std::string ToJson(const std::string& source, const RowRecord& r) {
   j["page"] = r.page;
   if (!r.code.empty()) j["code"] = r.code;
   j["name"] = r.name;
-  Json cells = Json::object();
-  for (const auto& [k, v] : r.cells) cells[k] = Num(v);
-  j["cells"] = cells;
+  j["cells"] = CellsObject(r);
   j["unit"] = r.unit;
   return Dump(j);
 }
+
+std::string CellsJson(const RowRecord& r) { return Dump(CellsObject(r)); }
 
 std::string ToJson(const std::string& source, const CheckRecord& r) {
   Json j;

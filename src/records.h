@@ -114,4 +114,8 @@ std::string ToJson(const std::string& source, const ErrorInfo& r);
 std::string ToJson(const std::string& source, const RowRecord& r);
 std::string ToJson(const std::string& source, const CheckRecord& r);
 
+// A row's cells as the JSON object its row record carries ({"合计": 150.23}),
+// for sinks that store the cells beside other columns.
+std::string CellsJson(const RowRecord& r);
+
 }  // namespace cnbudget

@@ -1,7 +1,6 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "src/sink.h"
 
@@ -177,9 +176,7 @@ class SqliteSink : public RecordSink {
       if (!Step(proj_)) return Rollback(error);
     }
     for (const RowRecord& row : d.rows) {
-      std::string cells = "{";
       for (const auto& [k, v] : row.cells) {
-        cells += (cells.size() > 1 ? "," : "") + nlohmann::json(k).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ":" + v.text();
         i = 1;
         Text(cell_, i++, src);
         Text(cell_, i++, row.table);
@@ -193,7 +190,6 @@ class SqliteSink : public RecordSink {
         Text(cell_, i++, row.unit);
         if (!Step(cell_)) return Rollback(error);
       }
-      cells += "}";
       i = 1;
       Text(row_, i++, src);
       Text(row_, i++, row.table);
@@ -201,7 +197,7 @@ class SqliteSink : public RecordSink {
       sqlite3_bind_int(row_, i++, row.page);
       Text(row_, i++, row.code);
       Text(row_, i++, row.name);
-      Text(row_, i++, cells);
+      Text(row_, i++, CellsJson(row));
       Text(row_, i++, row.unit);
       if (!Step(row_)) return Rollback(error);
     }
