@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "extractor/rule_text.h"
+
 namespace cnbudget {
 namespace {
 
@@ -400,14 +402,7 @@ std::unique_ptr<CheckRules> CheckRules::Load(const std::string& path, std::strin
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    size_t start = 0;
-    while (true) {
-      size_t tab = line.find('\t', start);
-      cols.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    std::vector<std::string> cols = SplitRuleText(line, '\t');
     auto bad = [&](const std::string& why) {
       *error = path + ":" + std::to_string(n) + ": " + why;
       return nullptr;
