@@ -359,9 +359,11 @@ struct TableReader::State {
   void AddPage(const PageLayout& page) {
     std::vector<Line> chunk;
     bool frame_done = false;
+    static const bool debug = std::getenv("CNBUDGET_TABLE_DEBUG") != nullptr;
     for (const TextLine& tl : page.lines) {
       Line l = MakeLine(tl);
       if (l.toks.empty()) continue;
+      if (debug) std::fprintf(stderr, "L p%d y=%.1f open=%d %s\n", page.number, l.y, open ? 1 : 0, l.text.c_str());
       std::string tid = l.has_num() ? "" : TitleId(l.text);
       if (!tid.empty()) {
         Flush(&chunk, page.number);
@@ -431,17 +433,40 @@ struct TableReader::State {
       }
     }
     // Code columns: integers that read as classification codes.
-    static const RE2 code_re("[0-9]{2,7}");
+    static const RE2 code_re("[0-9]{1,7}");
     static const RE2 full_code_re("[1-9][0-9]{2}(?:[0-9]{2}){0,2}");
+    // Integer amounts in 元 (2976800) look like codes too.  A code column is
+    // placed like one (nothing but numbers before it on its line, its name
+    // after), or headed 编码, or integers among amounts with decimals.
+    static const RE2 code_header_re("编码|代码|科目编号");
+    bool decimals = false;
+    for (const Iv& v : ivs)
+      if (body[v.line].toks[v.tok].text.find('.') != std::string::npos) decimals = true;
     for (size_t c = 0; c < cols.size(); ++c) {
-      bool all = true, full = false, two = true;
+      bool all = true, full = false, two = true, exact_two = true;
+      size_t placed = 0;
       for (const Iv* v : members[c]) {
-        const Tok& t = body[v->line].toks[v->tok];
+        const Line& l = body[v->line];
+        const Tok& t = l.toks[v->tok];
         if (!RE2::FullMatch(t.text, code_re) || t.text.find(',') != std::string::npos) all = false;
         if (RE2::FullMatch(t.text, full_code_re)) full = true;
-        if (t.text.size() != 2) two = false;
+        if (t.text.size() > 2) two = false;  // 款/项 parts; some print 2 for 02
+        if (t.text.size() != 2) exact_two = false;
+        bool number_before = v->tok == 0 || l.toks[v->tok - 1].num;
+        bool name_after = false;
+        for (size_t k = v->tok + 1; k < l.toks.size() && !name_after; ++k)
+          name_after = !l.toks[k].num && !IsDash(l.toks[k].text);
+        if (number_before && name_after) ++placed;
       }
-      cols[c].code = all && (full || two);
+      bool code_header = false;
+      for (const Line& h : header)
+        for (const Tok& t : h.toks)
+          if (!t.num && std::min(t.x1, cols[c].x1 + size) - std::max(t.x0, cols[c].x0 - size) > 0 &&
+              RE2::PartialMatch(t.text, code_header_re))
+            code_header = true;
+      bool like_code = all && (full || two) && placed * 5 >= members[c].size() * 4;
+      bool headed_code = all && (full || exact_two) && (code_header || decimals);
+      cols[c].code = like_code || headed_code;
     }
     std::vector<Column> amount;
     std::vector<Column> codes;
@@ -514,6 +539,14 @@ struct TableReader::State {
       } else {
         for (Column& c : amount) c.path = "金额";
       }
+    }
+    // Two columns under one path (a header cell read twice, or a headless
+    // page with more columns than the last header) stay two cells.
+    for (size_t c = 1; c < amount.size(); ++c) {
+      int n = 1;
+      for (size_t d = 0; d < c; ++d)
+        if (amount[d].seg == amount[c].seg && amount[d].path == amount[c].path) ++n;
+      if (n > 1) amount[c].path += "#" + std::to_string(n);
     }
     if (segs.size() >= 2 || two_sided) {
       for (size_t s = 0; s < segs.size(); ++s)
@@ -689,6 +722,68 @@ struct TableReader::State {
       for (int n = static_cast<int>(c) + 1; joins(n); ++n) ext.insert(n);
       if (ext.size() > 1) top->cols = ext;
     }
+    // A group cell (2023年"三公"经费 over 合计 … 运行费) is printed centred over
+    // its group, so its words may overlap only the middle columns.  Widen it to
+    // the largest run of columns centred under it that does not cut a lower
+    // group in two; lower groups first, so higher ones see them whole.
+    {
+      auto extent = [&](int c) {
+        // The cell's own header words when it has some: numbers are
+        // right-aligned, header words centred.
+        double lo = 1e18, hi = -1e18;
+        for (const Phrase& p : ph)
+          if (!p.dropped && p.cols.size() == 1 && *p.cols.begin() == c) {
+            lo = std::min(lo, p.x0);
+            hi = std::max(hi, p.x1);
+          }
+        if (lo > hi) return std::make_pair((*amount)[c].x0, (*amount)[c].x1);
+        return std::make_pair(lo, hi);
+      };
+      std::vector<Phrase*> order;
+      for (Phrase& p : ph)
+        if (!p.dropped && !p.cols.empty()) order.push_back(&p);
+      std::sort(order.begin(), order.end(), [](const Phrase* a, const Phrase* b) { return a->y > b->y; });
+      for (Phrase* p : order) {
+        bool has_children = false;
+        for (const Phrase& q : ph)
+          if (&q != p && !q.dropped && q.y > p->y + 0.5 * size && q.x1 > p->x0 && q.x0 < p->x1) has_children = true;
+        if (!has_children) continue;
+        int lo_c = *p->cols.begin(), hi_c = *p->cols.rbegin(), seg = (*amount)[lo_c].seg;
+        double pc = (p->x0 + p->x1) / 2;
+        int best_a = lo_c, best_b = hi_c;
+        for (int a = lo_c; a >= 0 && (*amount)[a].seg == seg; --a)
+          for (int b = hi_c; b < static_cast<int>(amount->size()) && (*amount)[b].seg == seg; ++b) {
+            if (b - a <= best_b - best_a) continue;
+            double x0 = extent(a).first, x1 = extent(b).second;
+            if (std::fabs((x0 + x1) / 2 - pc) > 0.5 * size) continue;
+            // Every column of the group is headed, and only below the group
+            // cell (else it is a wrapped cell or a neighbour, not a group).
+            bool below = true;
+            for (int c = a; c <= b && below; ++c) {
+              bool headed = false;
+              for (const Phrase& q : ph)
+                if (&q != p && !q.dropped && q.cols.size() == 1 && *q.cols.begin() == c) {
+                  headed = true;
+                  if (q.y <= p->y + 1.5 * size) below = false;
+                }
+              if (!headed) below = false;
+            }
+            if (!below) continue;
+            bool cuts = false;
+            for (const Phrase& q : ph) {
+              if (&q == p || q.dropped || q.cols.size() < 2 || q.y <= p->y + 0.5 * size) continue;
+              bool in = false, out = false;
+              for (int c : q.cols) (c >= a && c <= b ? in : out) = true;
+              if (in && out) cuts = true;
+            }
+            if (!cuts) {
+              best_a = a;
+              best_b = b;
+            }
+          }
+        for (int c = best_a; c <= best_b; ++c) p->cols.insert(c);
+      }
+    }
     // Sides of a two-sided table, from the words over each side.
     if (segs->size() >= 2 || two_sided) {
       for (size_t s = 0; s < segs->size(); ++s) {
@@ -804,7 +899,8 @@ struct TableReader::State {
       for (const Tok& t : l.toks) {
         if (IsDash(t.text)) continue;
         if (t.num && is_code_tok(t)) {
-          pieces[i][seg_of_x(t.x0)].code += t.text;
+          std::string& code = pieces[i][seg_of_x(t.x0)].code;
+          code += (!code.empty() && t.text.size() == 1 ? "0" : "") + t.text;
           numeric[i] = true;
           continue;
         }
@@ -830,6 +926,35 @@ struct TableReader::State {
         Cell cell{t.text, t.x0, t.x1, {{l.y, t.text}}};
         p.labels.push_back(cell);
       }
+    }
+    // One row printed at two baselines (a final account's 合计 2,336.91 603.14
+    // over its 2,940.05): numeric lines closer than a line height whose
+    // numbers fill different columns are one row.
+    std::vector<std::string> joined(body.size());
+    for (size_t i = 0; i + 1 < body.size(); ++i) {
+      size_t j = i + 1;
+      if (!numeric[i] || !numeric[j] || body[j].y - body[i].y >= 0.8 * size) continue;
+      bool disjoint = true;
+      for (size_t s = 0; s < segs.size() && disjoint; ++s) {
+        for (const auto& a : pieces[i][s].cells)
+          for (const auto& b : pieces[j][s].cells)
+            if (a.first == b.first) disjoint = false;
+        if (!pieces[i][s].code.empty() && !pieces[j][s].code.empty()) disjoint = false;
+        if (!pieces[i][s].labels.empty() && !pieces[j][s].labels.empty()) disjoint = false;
+      }
+      if (!disjoint) continue;
+      for (size_t s = 0; s < segs.size(); ++s) {
+        Piece& to = pieces[i][s];
+        Piece& from = pieces[j][s];
+        to.cells.insert(to.cells.end(), from.cells.begin(), from.cells.end());
+        if (to.code.empty()) to.code = from.code;
+        for (Cell& c : from.labels) to.labels.push_back(c);
+        std::sort(to.labels.begin(), to.labels.end(), [](const Cell& a, const Cell& b) { return a.x0 < b.x0; });
+        from = Piece();
+      }
+      numeric[j] = false;
+      joined[i] = body[i].text + " " + body[j].text;
+      ++i;
     }
     // Pitch of numeric lines.
     std::vector<double> gaps;
@@ -929,7 +1054,7 @@ struct TableReader::State {
           r.cells.push_back({amount[c].path, t->value});
         }
         row.table_id = id;
-        row.text = body[i].text;
+        row.text = joined[i].empty() ? body[i].text : joined[i];
         row.first = !first_row_done;
         first_row_done = true;
         tables[table_index].rows++;

@@ -10,9 +10,13 @@
 //   from the previous page by column position.
 // - Columns come from the geometry of the body: numbers are clustered by
 //   their x extent, code columns (类/款/项 or 7-digit codes) are told from
-//   amount columns by their content, labels lie left of a side's numbers.
-//   Header words above are assigned to the amount columns by right edges;
-//   stacked header cells become paths (`基本支出/人员经费`).
+//   amount columns by their content and place (before the row's name, or
+//   headed 编码), so integer amounts in 元 stay amounts; labels lie left of a
+//   side's numbers.  Header words above are assigned to the amount columns by
+//   right edges; stacked header cells become paths (`基本支出/人员经费`), a
+//   group cell centred over its columns heads all of them; two columns never
+//   share a path (a repeat gets `#2`).  A row printed at two baselines (its
+//   numbers in different columns, less than a line apart) is one row.
 // - A table with labels right of numbers is two-sided: each side of a printed
 //   line is its own row, side 收入 / 支出 from the header.
 // - Blank cells are absent; a printed 0.00 is a cell.  Labels wrapped over two
