@@ -119,20 +119,97 @@ Decimal Decimal::Shift(int exp) const {
   return Decimal((neg && !zero ? "-" : "") + out);
 }
 
+// Exact sums and comparisons work on digit strings, so no length of number
+// can overflow (a 40-digit string of digits is still a valid document value).
+namespace {
+
+struct Magnitude {
+  bool neg = false;
+  std::string digits;  // no leading zeros ("" is zero), `scale` fraction digits
+};
+
+Magnitude ToMagnitude(const std::string& t, int scale) {
+  Magnitude m;
+  std::string ip, fp;
+  Split(t, &m.neg, &ip, &fp);
+  fp.resize(scale, '0');
+  m.digits = ip + fp;
+  size_t k = m.digits.find_first_not_of('0');
+  m.digits.erase(0, k == std::string::npos ? m.digits.size() : k);
+  if (m.digits.empty()) m.neg = false;
+  return m;
+}
+
+int CompareDigits(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+std::string AddDigits(const std::string& a, const std::string& b) {
+  std::string out;
+  int carry = 0;
+  for (size_t i = 0; i < std::max(a.size(), b.size()) || carry; ++i) {
+    int d = carry;
+    if (i < a.size()) d += a[a.size() - 1 - i] - '0';
+    if (i < b.size()) d += b[b.size() - 1 - i] - '0';
+    out.push_back(static_cast<char>('0' + d % 10));
+    carry = d / 10;
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// a - b for a >= b.
+std::string SubDigits(const std::string& a, const std::string& b) {
+  std::string out;
+  int borrow = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    int d = a[a.size() - 1 - i] - '0' - borrow - (i < b.size() ? b[b.size() - 1 - i] - '0' : 0);
+    borrow = d < 0;
+    out.push_back(static_cast<char>('0' + (d + 10) % 10));
+  }
+  while (out.size() > 1 && out.back() == '0') out.pop_back();
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string FormatMagnitude(const Magnitude& m, int scale) {
+  std::string d = m.digits;
+  while (static_cast<int>(d.size()) <= scale) d.insert(d.begin(), '0');
+  std::string out = scale > 0 ? d.substr(0, d.size() - scale) + "." + d.substr(d.size() - scale) : d;
+  bool zero = out.find_first_not_of("0.") == std::string::npos;
+  return (m.neg && !zero ? "-" : "") + out;
+}
+
+Magnitude Sum(Magnitude a, Magnitude b) {
+  if (a.neg == b.neg) return Magnitude{a.neg, AddDigits(a.digits, b.digits)};
+  int c = CompareDigits(a.digits, b.digits);
+  if (c == 0) return Magnitude{};
+  if (c < 0) std::swap(a, b);
+  return Magnitude{a.neg, SubDigits(a.digits, b.digits)};
+}
+
+}  // namespace
+
 Decimal Decimal::operator+(const Decimal& o) const {
   int s = std::max(scale(), o.scale());
-  return Decimal(Format(Scaled(text_, s) + Scaled(o.text_, s), s));
+  return Decimal(FormatMagnitude(Sum(ToMagnitude(text_, s), ToMagnitude(o.text_, s)), s));
 }
 
 Decimal Decimal::operator-(const Decimal& o) const {
   int s = std::max(scale(), o.scale());
-  return Decimal(Format(Scaled(text_, s) - Scaled(o.text_, s), s));
+  Magnitude b = ToMagnitude(o.text_, s);
+  if (!b.digits.empty()) b.neg = !b.neg;
+  return Decimal(FormatMagnitude(Sum(ToMagnitude(text_, s), b), s));
 }
 
 int Decimal::Compare(const Decimal& o) const {
   int s = std::max(scale(), o.scale());
-  Int a = Scaled(text_, s), b = Scaled(o.text_, s);
-  return a < b ? -1 : (a > b ? 1 : 0);
+  Magnitude a = ToMagnitude(text_, s), b = ToMagnitude(o.text_, s);
+  if (a.neg != b.neg) return a.neg ? -1 : 1;
+  int c = CompareDigits(a.digits, b.digits);
+  return a.neg ? -c : c;
 }
 
 std::optional<Decimal> Decimal::Divide(const Decimal& d, int scale, bool round) const {

@@ -1,7 +1,8 @@
 // Decimal: an exact decimal number as a document writes it ("462.48",
 // "103.00", "0").  Money never passes through a double: values keep their
 // written digits, conversion to yuan shifts the decimal point, and
-// arithmetic (for checks) is exact on a scaled 128-bit integer.
+// arithmetic (for checks) is exact: sums and comparisons on digit strings
+// of any length, division on a scaled 128-bit integer.
 #pragma once
 
 #include <optional>

@@ -74,7 +74,7 @@ DocumentMeta ReadMetadata(const std::vector<std::string>& pages, const Gazetteer
     }
   }
 
-  static const RE2 kTitle(R"((?:^|\n)([^\n]{0,60}?)(\d{4})年度?(?:区级|省级|市级|县级)?(?:部门|单位)?(预算|决算)(?:公开|情况说明)?)");
+  static const RE2 kTitle(R"((?:^|\n)([^\n]{0,60}?)((?:19|20)\d{2})年度?(?:区级|省级|市级|县级)?(?:部门|单位)?(预算|决算)(?:公开|情况说明)?)");
   static const RE2 kHead(R"((?:预算主管部门|主管部门|部门名称|编制部门|单位名称|部门)[:]([^\n:]{2,40}?)(?:单位[:]|金额单位|\n|$))");
   static const RE2 kPart1(R"(第一部分([^\n]{2,40}?)(?:概况|基本情况))");
   static const RE2 kYear(R"((20\d{2})年)");

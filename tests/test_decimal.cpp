@@ -85,3 +85,30 @@ TEST_CASE("Division for percent checks is exact and rounds as documents do") {
   CHECK_FALSE(d("123456789012345678901234567890").Divide(d("7"), 8).has_value());
   CHECK(d("-3.5").Abs().text() == "3.5");
 }
+
+TEST_CASE("Sums and comparisons are exact past 128 bits") {
+  auto d = [](const char* s) { return *cnbudget::Decimal::Parse(s); };
+  // 45 digits: more than a 128-bit integer holds (about 38).
+  const char* big = "999999999999999999999999999999999999999999999";
+  CHECK((d(big) + d("1")).text() == "1000000000000000000000000000000000000000000000");
+  CHECK((d("1") - d(big)).text() == "-999999999999999999999999999999999999999999998");
+  CHECK((d(big) - d(big)).text() == "0");
+  CHECK(d(big).Compare(d("1000000000000000000000000000000000000000000000")) == -1);
+  CHECK(d("-1" "000000000000000000000000000000000000000000000").Compare(d(big)) == -1);
+  CHECK((d("0.000000000000000000000000000000000000000001") + d("1")).text() ==
+        "1.000000000000000000000000000000000000000001");
+  CHECK((d("442.48") - d("462.48")).text() == "-20.00");
+  CHECK((d("-0.5") + d("0.5")).text() == "0.0");
+  CHECK(d("-0.00").Compare(d("0")) == 0);
+  CHECK(d("-2.5").Compare(d("-2.49")) == -1);
+  CHECK(d("-2.5").Compare(d("-2.51")) == 1);
+}
+
+TEST_CASE("Division works past 64 bits and refuses what 128 bits cannot hold") {
+  auto d = [](const char* s) { return *cnbudget::Decimal::Parse(s); };
+  // 20-digit operands overflow int64 but not the 128-bit quotient.
+  CHECK(d("12345678901234567890").Divide(d("10"), 1)->text() == "1234567890123456789.0");
+  CHECK(d("98765432109876543210").Divide(d("98765432109876543210"), 2)->text() == "1.00");
+  CHECK(d("1").Divide(d("99999999999999999999"), 8)->text() == "0.00000000");
+  CHECK_FALSE(d("1").Divide(d("1" "000000000000000000000000000000000000000"), 2).has_value());
+}
