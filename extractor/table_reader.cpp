@@ -230,6 +230,11 @@ struct TableReader::State {
   bool two_sided = false;
   int title_page = 0;
   size_t table_index = 0;
+  // A title on the line right after another title is a list of tables (a
+  // contents page without dot leaders), not a table: such titles are marked
+  // and dropped at the end unless rows followed them.
+  std::vector<bool> listed;
+  int lines_since_title = -1;  // -1: no title yet
   bool first_row_done = false;
   bool header_seen = false;
   // Previous chunk's columns (for a page without a repeated header).
@@ -352,8 +357,20 @@ struct TableReader::State {
     header_seen = false;
     for (const auto& tt : g.titles)
       if (tt.id == tid) two_sided = tt.two_sided;
+    bool listing = lines_since_title == 0;
+    if (listing && !listed.empty()) listed.back() = true;
     tables.push_back(FoundTable{tid, t, page, 0});
+    listed.push_back(listing);
     table_index = tables.size() - 1;
+    lines_since_title = 0;
+  }
+
+  void DropListings() {
+    std::vector<FoundTable> kept;
+    for (size_t i = 0; i < tables.size(); ++i)
+      if (!listed[i] || tables[i].rows > 0) kept.push_back(tables[i]);
+    tables = std::move(kept);
+    listed.assign(tables.size(), false);
   }
 
   void AddPage(const PageLayout& page) {
@@ -371,6 +388,7 @@ struct TableReader::State {
         frame_done = false;
         continue;
       }
+      if (lines_since_title >= 0) ++lines_since_title;
       if (!open) continue;
       std::string u;
       if (!frame_done && chunk.empty() && IsFrame(NoSpaces(l.text), &u)) {
@@ -1069,7 +1087,10 @@ TableReader::TableReader(const TableGrammar& grammar, const Normalizer& normaliz
 TableReader::~TableReader() = default;
 
 void TableReader::AddPage(const PageLayout& page) { s_->AddPage(page); }
-void TableReader::Finish() { s_->Close(); }
+void TableReader::Finish() {
+  s_->Close();
+  s_->DropListings();
+}
 const std::vector<TableRow>& TableReader::rows() const { return s_->rows; }
 const std::vector<FoundTable>& TableReader::tables() const { return s_->tables; }
 std::string TableReader::MatchTitle(const std::string& line) const { return s_->TitleId(s_->Norm(line)); }

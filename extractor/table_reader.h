@@ -21,6 +21,8 @@
 //   line is its own row, side 收入 / 支出 from the header.
 // - Blank cells are absent; a printed 0.00 is a cell.  Labels wrapped over two
 //   lines are joined.  Rows without numbers are not written.
+// - A title on the line right after another title is a list of tables, not a
+//   table: it is reported only if rows follow it.
 // - Pages must be added in order.  Only the open table's header survives a
 //   page; nothing per glyph is kept.
 // Not thread-safe (one reader per document); TableGrammar is immutable.

@@ -43,6 +43,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.figures = std::move(ex.figures);
     out.projects = std::move(ex.projects);
     for (const TableRow& r : tables.rows()) out.rows.push_back(r.record);
+    for (const FoundTable& t : tables.tables()) doc.tables.push_back(TableSummary{t.id, t.title, t.page, t.rows});
     for (FigureRecord& f : TableFigures(grammar_.tables(), tables.rows())) out.figures.push_back(std::move(f));
     if (checks_) out.checks = checks_->Run(out.figures, out.rows);
     doc.figures = static_cast<int>(out.figures.size());

@@ -56,6 +56,14 @@ std::optional<int> MoneyExponent(const std::string& unit) {
   return std::nullopt;
 }
 
+static Json TablesJson(const DocumentRecord& r) {
+  Json t = Json::array();
+  for (const TableSummary& s : r.tables) t.push_back({{"id", s.id}, {"title", s.title}, {"page", s.page}, {"rows", s.rows}});
+  return t;
+}
+
+std::string TablesJsonText(const DocumentRecord& r) { return TablesJson(r).dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 std::string ToJson(const DocumentRecord& r) {
   Json j;
   j["type"] = "document";
@@ -74,6 +82,7 @@ std::string ToJson(const DocumentRecord& r) {
   j["projects"] = r.projects;
   j["rows"] = r.rows;
   j["checks"] = {{"passed", r.checks_passed}, {"failed", r.checks_failed}};
+  j["tables"] = TablesJson(r);
   return Dump(j);
 }
 

@@ -89,6 +89,14 @@ struct ErrorInfo {
   int page = 0;
 };
 
+// A standard table (附表) found by its title (grammar/data/tables.tsv).
+struct TableSummary {
+  std::string id;     // tables.tsv id, e.g. three_public
+  std::string title;  // as written, normalized
+  int page = 0;       // first page
+  int rows = 0;       // row records it gave (0: found, but printed empty or 无)
+};
+
 struct DocumentRecord {
   std::string source;
   std::string sha256;
@@ -100,6 +108,7 @@ struct DocumentRecord {
   int projects = 0;
   int rows = 0;
   int checks_passed = 0, checks_failed = 0;
+  std::vector<TableSummary> tables;  // in document order
 };
 
 // Yuan multiplier exponent for a money unit (元 0, 万元 4, 亿元 8, 千元 3), or
@@ -108,6 +117,8 @@ std::optional<int> MoneyExponent(const std::string& unit);
 
 // One JSON object per call, no trailing newline.
 std::string ToJson(const DocumentRecord& r);
+// The document's `tables` array alone (CSV and SQLite keep it as JSON text).
+std::string TablesJsonText(const DocumentRecord& r);
 std::string ToJson(const std::string& source, const FigureRecord& r);
 std::string ToJson(const std::string& source, const ProjectRecord& r);
 std::string ToJson(const std::string& source, const ErrorInfo& r);

@@ -202,7 +202,7 @@ class CsvSink : public RecordSink {
                                         "rows.csv",      "checks.csv",  "errors.csv"};
     static const char* headers[kFiles] = {
         "source,sha256,pages,status,error_code,error_message,title,district,division_code,department,year,kind,"
-        "figures,projects,rows,checks_passed,checks_failed",
+        "figures,projects,rows,checks_passed,checks_failed,tables",
         "source,field,label,value,unit,yuan,change_direction,change_amount,change_unit,change_percent,change_basis,"
         "change_base_value,plan_value,plan_unit,plan_completion_percent,share_percent,section,page,text",
         "source,name,value,unit,yuan,implementer,period,indicators,page",
@@ -240,7 +240,7 @@ class CsvSink : public RecordSink {
              opt(r.meta.district) + "," + opt(r.meta.division_code) + "," + opt(r.meta.department) + "," +
              (r.meta.year ? std::to_string(*r.meta.year) : "") + "," + opt(r.meta.kind) + "," +
              std::to_string(r.figures) + "," + std::to_string(r.projects) + "," + std::to_string(r.rows) + "," +
-             std::to_string(r.checks_passed) + "," + std::to_string(r.checks_failed) + "\r\n";
+             std::to_string(r.checks_passed) + "," + std::to_string(r.checks_failed) + "," + Text(TablesJsonText(r)) + "\r\n";
     for (const FigureRecord& f : d.figures) {
       auto e = MoneyExponent(f.unit);
       const Change* c = f.change ? &*f.change : nullptr;

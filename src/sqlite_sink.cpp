@@ -21,7 +21,7 @@ PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS documents (
   source TEXT PRIMARY KEY, sha256 TEXT, pages INTEGER, status TEXT, error_code TEXT, error_message TEXT,
   title TEXT, district TEXT, division_code TEXT, department TEXT, year INTEGER, kind TEXT,
-  figures INTEGER, projects INTEGER, rows INTEGER, checks_passed INTEGER, checks_failed INTEGER);
+  figures INTEGER, projects INTEGER, rows INTEGER, checks_passed INTEGER, checks_failed INTEGER, tables TEXT);
 CREATE TABLE IF NOT EXISTS figures (
   source TEXT, field TEXT, label TEXT, value REAL, value_text TEXT, unit TEXT, yuan NUMERIC,
   change_direction TEXT, change_amount TEXT, change_unit TEXT, change_percent TEXT, change_basis TEXT,
@@ -80,7 +80,7 @@ class SqliteSink : public RecordSink {
               "' ORDER BY f.rowid LIMIT 1) AS \"" + f + "\"";
     view += " FROM documents d;";
     if (!Exec(view.c_str(), error)) return false;
-    return Prepare("INSERT OR REPLACE INTO documents VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+    return Prepare("INSERT OR REPLACE INTO documents VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
                    &doc_, error) &&
            Prepare("INSERT INTO rows VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", &row_, error) &&
            Prepare("INSERT INTO cells VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &cell_, error) &&
@@ -125,6 +125,7 @@ class SqliteSink : public RecordSink {
     sqlite3_bind_int(doc_, i++, r.rows);
     sqlite3_bind_int(doc_, i++, r.checks_passed);
     sqlite3_bind_int(doc_, i++, r.checks_failed);
+    Text(doc_, i++, TablesJsonText(r));
     if (!Step(doc_)) return Rollback(error);
     for (const FigureRecord& f : d.figures) {
       i = 1;

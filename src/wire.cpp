@@ -129,6 +129,13 @@ std::string EncodeOutput(const DocumentOutput& out) {
   w.I32(d.rows);
   w.I32(d.checks_passed);
   w.I32(d.checks_failed);
+  w.U32(static_cast<uint32_t>(d.tables.size()));
+  for (const TableSummary& t : d.tables) {
+    w.Str(t.id);
+    w.Str(t.title);
+    w.I32(t.page);
+    w.I32(t.rows);
+  }
 
   w.U32(static_cast<uint32_t>(out.figures.size()));
   for (const FigureRecord& f : out.figures) {
@@ -222,6 +229,13 @@ bool DecodeOutput(const std::string& bytes, DocumentOutput* out) {
   d.rows = r.I32();
   d.checks_passed = r.I32();
   d.checks_failed = r.I32();
+  d.tables.resize(r.Count());
+  for (TableSummary& t : d.tables) {
+    t.id = r.Str();
+    t.title = r.Str();
+    t.page = r.I32();
+    t.rows = r.I32();
+  }
 
   o.figures.resize(r.Count());
   for (FigureRecord& f : o.figures) {

@@ -60,6 +60,7 @@ TEST_CASE("wire: a PDF's whole output (figures, projects, rows, checks) survives
   REQUIRE(!o.projects.empty());
   REQUIRE(!o.rows.empty());
   REQUIRE(!o.checks.empty());
+  REQUIRE(o.document.tables.size() >= 2);
   RoundTrip(o);
 }
 
