@@ -2,6 +2,8 @@
 
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 
 #include <algorithm>
@@ -227,6 +229,22 @@ std::string PageText(poppler::page& page, PageLayout* layout) {
   return out;
 }
 
+// True when the page, rendered at a thumbnail's resolution, marks the paper
+// anywhere.  Only asked of documents without text, to tell a scan (its page
+// image) from pages whose content the reader lost.
+bool PageDrawsAnything(const poppler::page& page) {
+  if (!poppler::page_renderer::can_render()) return true;  // cannot tell: assume a scan
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image img = renderer.render_page(&page, 9.0, 9.0);
+  if (!img.is_valid()) return false;
+  const char* data = img.const_data();
+  for (int y = 0; y < img.height(); ++y)
+    for (int x = 0; x < img.width(); ++x)
+      if (static_cast<unsigned char>(data[y * img.bytes_per_row() + x]) < 240) return true;
+  return false;
+}
+
 }  // namespace
 
 void InitPoppler() {
@@ -252,8 +270,19 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
     return;
   }
   bool has_encrypt = data.find("/Encrypt") != std::string::npos;
+  size_t warnings_before = doc->page_errors.size();
   std::unique_ptr<poppler::document> pdf(poppler::document::load_from_raw_data(
       data.data(), static_cast<int>(data.size()), options.password, options.password));
+  // One --password serves a whole batch: a file that needs none (only owner
+  // restrictions, or not encrypted) must still open when it is wrong for it.
+  if (!options.password.empty() && (!pdf || pdf->is_locked())) {
+    std::unique_ptr<poppler::document> plain(
+        poppler::document::load_from_raw_data(data.data(), static_cast<int>(data.size()), "", ""));
+    if (plain && !plain->is_locked()) {
+      pdf = std::move(plain);
+      doc->page_errors.resize(warnings_before);  // the wrong password's "Incorrect password"
+    }
+  }
   if (!pdf) {
     if (has_encrypt && options.password.empty())
       doc->error = SourceError{"encrypted", "the PDF is encrypted and needs a password; pass --password"};
@@ -303,8 +332,26 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
     doc->error = SourceError{"damaged", "the PDF has no pages"};
     doc->pages.clear();
   } else if (!any_text && !doc->pages.empty()) {
-    doc->error = SourceError{"no_text_layer", "no text layer on any of the " + std::to_string(n) +
-                                                  " pages (a scan?); run OCR first"};
+    // Poppler drops page content it cannot parse (resources nested too deep,
+    // a broken stream) at times silently: a scan draws its image, so pages
+    // that draw nothing at all, or that drew errors, are damage, not a scan.
+    bool page_faults = false;
+    for (const PageError& e : doc->page_errors) page_faults |= e.page > 0 && e.error.code == "poppler_warning";
+    if (!page_faults) {
+      bool drawn = false;
+      for (int i = 0; i < std::min(limit, 3) && !drawn; ++i) {
+        std::unique_ptr<poppler::page> page(pdf->create_page(i));
+        drawn = page && PageDrawsAnything(*page);
+      }
+      page_faults = !drawn;
+    }
+    if (page_faults)
+      doc->error = SourceError{"damaged", "no text could be read from any of the " + std::to_string(n) +
+                                              " pages, and they draw nothing a scan would (or the reader reported "
+                                              "errors on them): the page content is damaged"};
+    else
+      doc->error = SourceError{"no_text_layer", "no text layer on any of the " + std::to_string(n) +
+                                                    " pages (a scan?); run OCR first"};
     doc->pages.clear();
   } else if (doc->pages.empty()) {
     doc->error = SourceError{"damaged", "none of the " + std::to_string(n) + " pages can be read"};

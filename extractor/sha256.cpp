@@ -1,7 +1,11 @@
 #include "extractor/sha256.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace cnbudget {
 namespace {
@@ -38,23 +42,61 @@ void Block(uint32_t h[8], const unsigned char* p) {
 
 }  // namespace
 
-std::string Sha256Hex(const std::string& bytes) {
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size(), i = 0;
-  for (; i + 64 <= n; i += 64) Block(h, data + i);
+namespace {
+
+constexpr uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+// Pads the last (< 64) bytes, runs the final blocks, formats the digest.
+std::string Finish(uint32_t h[8], const unsigned char* rest_data, size_t rest, uint64_t total) {
   unsigned char tail[128] = {0};
-  size_t rest = n - i;
-  for (size_t j = 0; j < rest; ++j) tail[j] = data[i + j];
+  for (size_t j = 0; j < rest; ++j) tail[j] = rest_data[j];
   tail[rest] = 0x80;
   size_t len = rest + 1 + 8 <= 64 ? 64 : 128;
-  uint64_t bits = uint64_t(n) * 8;
+  uint64_t bits = total * 8;
   for (int j = 0; j < 8; ++j) tail[len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
   Block(h, tail);
   if (len == 128) Block(h, tail + 64);
   char out[65];
   for (int j = 0; j < 8; ++j) std::snprintf(out + 8 * j, 9, "%08x", h[j]);
   return std::string(out, 64);
+}
+
+}  // namespace
+
+std::string Sha256Hex(const std::string& bytes) {
+  uint32_t h[8];
+  std::copy(kInit, kInit + 8, h);
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size(), i = 0;
+  for (; i + 64 <= n; i += 64) Block(h, data + i);
+  return Finish(h, data + i, n - i, n);
+}
+
+std::string Sha256File(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";  // a FIFO would block
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return "";
+  uint32_t h[8];
+  std::copy(kInit, kInit + 8, h);
+  std::vector<unsigned char> buf(1 << 20);
+  size_t have = 0;  // bytes in buf not yet hashed (< 64 between reads)
+  uint64_t total = 0;
+  while (true) {
+    size_t got = std::fread(buf.data() + have, 1, buf.size() - have, f);
+    if (got == 0) break;
+    total += got;
+    have += got;
+    size_t i = 0;
+    for (; i + 64 <= have; i += 64) Block(h, buf.data() + i);
+    std::copy(buf.begin() + static_cast<long>(i), buf.begin() + static_cast<long>(have), buf.begin());
+    have -= i;
+  }
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed || total == 0) return "";
+  return Finish(h, buf.data(), have, total);
 }
 
 }  // namespace cnbudget

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <set>
 
@@ -22,14 +21,6 @@ struct Result {
   std::string sha;
   DocumentOutput out;
 };
-
-std::string FileSha(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad() || data.empty()) return "";
-  return Sha256Hex(data);
-}
 
 class Progress {
  public:
@@ -88,7 +79,7 @@ bool RunBatch(const std::vector<std::string>& all, const Pipeline& pipeline, con
   std::vector<std::string> shas(inputs.size());
   if (!completed.empty()) {
     for (size_t i = 0; i < inputs.size(); ++i) {
-      shas[i] = FileSha(inputs[i]);
+      shas[i] = Sha256File(inputs[i]);
       skip[i] = (shas[i].empty() ? done_path.count(inputs[i]) : done_sha.count(shas[i])) ? 1 : 0;
     }
   }

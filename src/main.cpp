@@ -76,7 +76,8 @@ bool Wanted(const fs::path& p) {
   return ext == ".pdf" || ext == ".txt";
 }
 
-// Expands folders (recursively, sorted); files are kept as given.
+// Expands folders (recursively, sorted; symlinked folders are not entered);
+// files are kept as given.
 void Collect(const std::string& arg, std::vector<std::string>* out, std::vector<std::string>* warnings) {
   std::error_code ec;
   if (!fs::is_directory(arg, ec)) {
@@ -94,8 +95,10 @@ void Collect(const std::string& arg, std::vector<std::string>* out, std::vector<
       warnings->push_back("while listing " + arg + ": " + ec.message());
       break;
     }
+    // Anything named .pdf/.txt but a folder is an input, so a FIFO, a dangling
+    // or looping symlink gets its error record instead of vanishing.
     std::error_code e2;
-    if (it->is_regular_file(e2) && Wanted(it->path())) found.push_back(it->path().string());
+    if (Wanted(it->path()) && !it->is_directory(e2)) found.push_back(it->path().string());
   }
   std::sort(found.begin(), found.end());
   out->insert(out->end(), found.begin(), found.end());

@@ -134,13 +134,6 @@ void InjectFault(const std::string& path) {
   ::_exit(0);  // no atexit handlers or stream flushes: those belong to the parent
 }
 
-std::string FileSha(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return in.bad() || data.empty() ? "" : Sha256Hex(data);
-}
-
 }  // namespace
 
 WorkerPool::WorkerPool(const Pipeline& pipeline, const LoadOptions& load, int workers, WorkerLimits limits)
@@ -220,7 +213,7 @@ void WorkerPool::Submit(size_t index, const std::string& path) {
 DocumentOutput WorkerPool::Failure(const Worker& w, const std::string& code, const std::string& message) const {
   DocumentOutput out;
   out.document.source = w.path;
-  out.document.sha256 = FileSha(w.path);
+  out.document.sha256 = Sha256File(w.path);
   out.document.status = "failed";
   out.document.error = ErrorInfo{code, message, 0};
   return out;
@@ -247,8 +240,8 @@ std::pair<size_t, DocumentOutput> WorkerPool::Next() {
                       "never finishes (raise --timeout to give it longer)",
                       secs);
         size_t index = w.index;
+        Stop(&w);  // first: the worker must not keep running while Failure() hashes the file
         DocumentOutput out = Failure(w, "timeout", msg);
-        Stop(&w);
         return {index, std::move(out)};
       }
       if (limits_.memory_mb > 0) {
@@ -261,8 +254,8 @@ std::pair<size_t, DocumentOutput> WorkerPool::Next() {
                         "(raise --max-memory to allow more)",
                         mb, limits_.memory_mb);
           size_t index = w.index;
+          Stop(&w);  // first: the worker must not keep running while Failure() hashes the file
           DocumentOutput out = Failure(w, "memory_limit", msg);
-          Stop(&w);
           return {index, std::move(out)};
         }
       }

@@ -3,8 +3,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "extractor/pdf_source.h"
+#include "extractor/sha256.h"
 #include "extractor/source.h"
 #include "grammar/metadata.h"
 
@@ -57,6 +60,12 @@ TEST_CASE("the password opens the encrypted seed; owner restrictions are ignored
   RawDocument lo = Load(Corpus("seed/seed-libreoffice.pdf"));
   RawDocument own = Load(Corpus("seed/seed-owner-restricted.pdf"));
   CHECK(Code(own) == "ok");
+  // One --password for a whole batch: files that need none still open, and
+  // the wrong password leaves no warning behind.
+  RawDocument own_pw = Load(Corpus("seed/seed-owner-restricted.pdf"), "secret");
+  CHECK(Code(own_pw) == "ok");
+  CHECK(own_pw.page_errors.empty());
+  CHECK(Code(Load(Corpus("seed/seed-libreoffice.pdf"), "secret")) == "ok");
   CHECK(All(enc) == All(lo));
   CHECK(All(own) == All(lo));
   CHECK(lo.page_count == 23);
@@ -106,4 +115,48 @@ TEST_CASE("metadata and the gazetteer") {
   CHECK(*m.kind == "final_accounts");
   m = ReadMetadata({"青云谱区政府办公室2024年部门预算\n"}, gaz.get());
   CHECK(*m.division_code == "360104");
+}
+
+TEST_CASE("pages that draw nothing are damage, not a scan") {
+  // A well-formed one-page PDF whose page has no content at all (what
+  // Poppler leaves of a page whose resources it could not parse).
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> off;
+  const char* objs[] = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"};
+  for (int i = 0; i < 3; ++i) {
+    off.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 4\n0000000000 65535 f \n";
+  for (size_t o : off) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  InitPoppler();
+  RawDocument d;
+  ReadPdf(pdf, LoadOptions{}, &d);
+  REQUIRE(d.error);
+  CHECK(d.error->code == "damaged");
+  CHECK(d.page_count == 1);
+  // The scanned seed draws its page images: still no_text_layer.
+  CHECK(Code(Load(Corpus("seed/seed-scanned.pdf"))) == "no_text_layer");
+}
+
+TEST_CASE("a file's digest is streamed and equals the digest of its bytes") {
+  // 1.8 MB: more than one 1 MiB read, and not a multiple of 64 bytes.
+  for (const char* f : {"seed/seed-chromium.pdf", "seed/seed-libreoffice.pdf", "seed/000_11ca13e1048fbe42.txt"}) {
+    std::string path = Corpus(f);
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(Sha256File(path) == Sha256Hex(bytes));
+    CHECK(Sha256File(path) == Load(path).sha256);
+  }
+  CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(Sha256File(Corpus("seed/empty.pdf")).empty());
+  CHECK(Sha256File(Corpus("seed")).empty());  // a folder
+  CHECK(Sha256File(Corpus("seed/no-such-file.pdf")).empty());
 }
