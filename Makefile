@@ -9,7 +9,7 @@ BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBIAN_PACKAGES = cmake g++ make pkg-config python3 libpoppler-cpp-dev poppler-data poppler-utils \
-                  libicu-dev libre2-dev nlohmann-json3-dev doctest-dev libsqlite3-dev sqlite3
+                  libicu-dev libre2-dev nlohmann-json3-dev doctest-dev libsqlite3-dev sqlite3 libjemalloc-dev
 
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 

@@ -3,9 +3,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace cnbudget {
 namespace {
@@ -40,6 +46,59 @@ void Block(uint32_t h[8], const unsigned char* p) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same compression with the x86 SHA extensions (most CPUs since 2017):
+// hashing every input file is a few per cent of a batch with the portable
+// code.  Chosen at run time; both give the same digest (tests/test_sources).
+__attribute__((target("sha,sse4.1,ssse3"))) void BlocksShaNi(uint32_t h[8], const unsigned char* p, size_t n) {
+  const __m128i kSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)), 0xB1);      // CDAB
+  __m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4)), 0x1B);  // EFGH
+  __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);     // ABEF
+  st1 = _mm_blend_epi16(st1, tmp, 0xF0);           // CDGH
+  for (; n > 0; --n, p += 64) {
+    __m128i save0 = st0, save1 = st1, w[4];
+    for (int g = 0; g < 16; ++g) {
+      __m128i& cur = w[g % 4];
+      if (g < 4) {
+        cur = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)), kSwap);
+      } else {
+        // W[t..t+3] from the four groups before: w[g%4] still holds group g-4.
+        __m128i x1 = w[(g + 1) % 4], x2 = w[(g + 2) % 4], x3 = w[(g + 3) % 4];
+        cur = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(cur, x1), _mm_alignr_epi8(x3, x2, 4)), x3);
+      }
+      __m128i msg = _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kK + 4 * g)));
+      st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+      st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(msg, 0x0E));
+    }
+    st0 = _mm_add_epi32(st0, save0);
+    st1 = _mm_add_epi32(st1, save1);
+  }
+  tmp = _mm_shuffle_epi32(st0, 0x1B);              // FEBA
+  st1 = _mm_shuffle_epi32(st1, 0xB1);              // DCHG
+  st0 = _mm_blend_epi16(tmp, st1, 0xF0);           // DCBA
+  st1 = _mm_alignr_epi8(st1, tmp, 8);              // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), st0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), st1);
+}
+
+bool HasShaNi() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return (b & bit_SHA) != 0;
+}
+#endif
+
+// n consecutive 64-byte blocks.
+void Blocks(uint32_t h[8], const unsigned char* p, size_t n) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool sha_ni = HasShaNi();
+  if (sha_ni && std::getenv("CNBUDGET_PORTABLE_SHA256") == nullptr) return BlocksShaNi(h, p, n);
+#endif
+  for (; n > 0; --n, p += 64) Block(h, p);
+}
+
 }  // namespace
 
 namespace {
@@ -55,8 +114,7 @@ std::string Finish(uint32_t h[8], const unsigned char* rest_data, size_t rest, u
   size_t len = rest + 1 + 8 <= 64 ? 64 : 128;
   uint64_t bits = total * 8;
   for (int j = 0; j < 8; ++j) tail[len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
-  Block(h, tail);
-  if (len == 128) Block(h, tail + 64);
+  Blocks(h, tail, len / 64);
   char out[65];
   for (int j = 0; j < 8; ++j) std::snprintf(out + 8 * j, 9, "%08x", h[j]);
   return std::string(out, 64);
@@ -69,7 +127,8 @@ std::string Sha256Hex(const std::string& bytes) {
   std::copy(kInit, kInit + 8, h);
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size(), i = 0;
-  for (; i + 64 <= n; i += 64) Block(h, data + i);
+  Blocks(h, data, n / 64);
+  i = n / 64 * 64;
   return Finish(h, data + i, n - i, n);
 }
 
@@ -88,8 +147,8 @@ std::string Sha256File(const std::string& path) {
     if (got == 0) break;
     total += got;
     have += got;
-    size_t i = 0;
-    for (; i + 64 <= have; i += 64) Block(h, buf.data() + i);
+    size_t i = have / 64 * 64;
+    Blocks(h, buf.data(), have / 64);
     std::copy(buf.begin() + static_cast<long>(i), buf.begin() + static_cast<long>(have), buf.begin());
     have -= i;
   }

@@ -1,5 +1,7 @@
 // Sha256Hex: the hex SHA-256 digest of a byte string (FIPS 180-4).
-// Self-contained so the build needs no crypto library.
+// Self-contained so the build needs no crypto library; uses the x86 SHA
+// instructions when the CPU has them (CNBUDGET_PORTABLE_SHA256=1 forces the
+// portable code).
 #pragma once
 #include <string>
 

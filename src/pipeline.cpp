@@ -4,6 +4,7 @@
 #include <new>
 
 #include "extractor/normalizer.h"
+#include "extractor/sha256.h"
 #include "extractor/table_reader.h"
 
 namespace cnbudget {
@@ -66,6 +67,9 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.checks.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"memory_limit", "ran out of memory reading this document (see --max-memory)", 0};
+    // The failure unwound past the reader that hashes the bytes; the record
+    // still names them (resume and duplicate detection go by sha256).
+    if (doc.sha256.empty()) doc.sha256 = Sha256File(path);
   } catch (const std::exception& e) {
     // Defensive: an internal fault fails this document only, and says so.
     out.figures.clear();
@@ -74,6 +78,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.checks.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"internal", std::string("internal error: ") + e.what(), 0};
+    if (doc.sha256.empty()) doc.sha256 = Sha256File(path);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -159,4 +160,28 @@ TEST_CASE("a file's digest is streamed and equals the digest of its bytes") {
   CHECK(Sha256File(Corpus("seed/empty.pdf")).empty());
   CHECK(Sha256File(Corpus("seed")).empty());  // a folder
   CHECK(Sha256File(Corpus("seed/no-such-file.pdf")).empty());
+}
+
+TEST_CASE("SHA-256: known answers, the CPU's SHA instructions and the portable code agree") {
+  std::string million(1000000, 'a');
+  std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  std::string mixed;
+  for (int i = 0; i < 1000; ++i) mixed.push_back(static_cast<char>(i * 37 + (i >> 3)));
+  for (int portable = 0; portable < 2; ++portable) {
+    if (portable) setenv("CNBUDGET_PORTABLE_SHA256", "1", 1);
+    CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(Sha256Hex(two_blocks) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK(Sha256Hex(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    // sha256sum of the file
+    CHECK(Sha256File(Corpus("seed/seed-chromium.pdf")) == "6b0cf9469d88e571f59af5c321f1233fbdca91dfe3e474914c192527a94c2a24");
+    unsetenv("CNBUDGET_PORTABLE_SHA256");
+  }
+  for (size_t len = 0; len <= mixed.size(); len += 7) {
+    std::string part = mixed.substr(0, len);
+    std::string fast = Sha256Hex(part);
+    setenv("CNBUDGET_PORTABLE_SHA256", "1", 1);
+    CHECK(Sha256Hex(part) == fast);
+    unsetenv("CNBUDGET_PORTABLE_SHA256");
+  }
 }
