@@ -92,9 +92,39 @@ bool IsFooter(const std::string& t) {
   return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+bool IsFullWidth(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFF01 && c <= 0xFF60);
+}
+
+// A word's font size from its glyph advances: a CJK glyph (or full-width
+// punctuation) is one em wide, a digit about half.  Poppler's own font size
+// (text_list_include_font) costs a second parse of every font on every page
+// — it nearly doubled the reading time — and the box height cannot stand in
+// for it: it follows the font descriptor's ascent and descent, which some
+// producers write as nonsense (a quarter or twice the size).
+double FontSize(const poppler::text_box& w, const std::vector<char32_t>& cs, bool vertical) {
+  std::vector<double> em, digit;
+  for (size_t i = 0; i < cs.size(); ++i) {
+    poppler::rectf b = w.char_bbox(i);
+    double adv = vertical ? b.height() : b.width();
+    if (adv <= 0) continue;
+    if (IsFullWidth(cs[i])) em.push_back(adv);
+    else if (cs[i] >= U'0' && cs[i] <= U'9') digit.push_back(adv);
+  }
+  auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  if (!em.empty()) return median(em);
+  if (!digit.empty()) return median(digit) / 0.53;
+  poppler::rectf wb = w.bbox();
+  return std::max(1.0, vertical ? wb.width() : wb.height());
+}
+
 // Rebuilds a page's lines from its glyph boxes.
 std::string PageText(poppler::page& page, PageLayout* layout) {
-  std::vector<poppler::text_box> words = page.text_list(poppler::page::text_list_include_font);
+  std::vector<poppler::text_box> words = page.text_list();
   poppler::rectf pr = page.page_rect();
   std::vector<Glyph> glyphs;
   glyphs.reserve(words.size() * 4);
@@ -102,7 +132,7 @@ std::string PageText(poppler::page& page, PageLayout* layout) {
     std::vector<char32_t> cs = Decode(w.text());
     poppler::rectf wb = w.bbox();
     int rot = w.rotation();
-    double font = w.get_font_size();
+    double font = FontSize(w, cs, rot == 1 || rot == 3);
     for (size_t i = 0; i < cs.size(); ++i) {
       poppler::rectf b = w.char_bbox(i);
       if (b.width() <= 0 && b.height() <= 0) b = wb;
