@@ -2,7 +2,9 @@
 # Benchmark: an archive of N PDFs built from corpus/ (distinct names, ~5 %
 # broken), then in one run on the same files: pdftotext, cnbudget -j1 and
 # -j2, wall time and peak RSS (/usr/bin/time -v for the largest process, a
-# sampler for the sum over cnbudget's worker processes).  Usage: bench/run.sh [N]
+# sampler for the sum over cnbudget's worker processes), and a check that
+# every good file has records and every broken one its error code
+# (bench/check_archive.py).  Usage: bench/run.sh [N]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}
@@ -45,7 +47,7 @@ runs=${RUNS:-"pdftotext j1 j2"}   # RUNS=j2 bench/run.sh 10000: only the memory 
 r_pt=""; r_j1=""; r_j2=""
 case " $runs " in *" pdftotext "*) r_pt=$(measure pdftotext bash -c 'while read -r f; do pdftotext -q "$f" /dev/null; done < "$1"' _ "$work/list");; esac
 case " $runs " in *" j1 "*) r_j1=$(measure cnbudget_j1 "$bin" extract --quiet -j1 --files-from "$work/list" -o /dev/null);; esac
-case " $runs " in *" j2 "*) r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j2 --files-from "$work/list" -o /dev/null);; esac
+case " $runs " in *" j2 "*) r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j2 --files-from "$work/list" -o "$work/j2.jsonl");; esac
 {
   echo "## $(date -u +%F) — $n files ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
   echo
@@ -62,4 +64,9 @@ case " $runs " in *" j2 "*) r_j2=$(measure cnbudget_j2 "$bin" extract --quiet -j
     echo
   fi
 } | tee -a "$root/bench/RESULTS.md"
+# The run completed; every good file has its records and every broken one
+# its error code (checked on the -j2 output).
+if [ -n "$r_j2" ]; then
+  python3 "$root/bench/check_archive.py" "$work/list" "$work/j2.jsonl" | tee -a "$root/bench/RESULTS.md"
+fi
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
