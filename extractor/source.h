@@ -30,8 +30,9 @@ struct RawPage {
 
 // Positioned text of one page, for table reading (extractor/table_reader.h).
 // Coordinates are PDF points, x to the right, y down from the page top; a
-// line's `y` is its baseline (glyph box bottom), `size` its font size (from glyph advances: a CJK glyph is one em).  Words
-// are split where the text path puts a space.
+// line's `y` is its baseline (glyph box bottom), `size` its font size (from
+// glyph advances: a CJK glyph is one em).  Words are split where the text
+// path puts a space.
 struct TextWord {
   std::string text;  // UTF-8 as extracted (not normalized)
   double x0 = 0, x1 = 0;
