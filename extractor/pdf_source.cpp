@@ -264,14 +264,21 @@ std::string PageText(poppler::page& page, PageLayout* layout) {
 // image) from pages whose content the reader lost.
 bool PageDrawsAnything(const poppler::page& page) {
   if (!poppler::page_renderer::can_render()) return true;  // cannot tell: assume a scan
+  // At most ~200 pixels on the longer side, whatever size the page claims
+  // (a MediaBox can ask for gigabytes); 9 dpi for an A4 page.
+  poppler::rectf r = page.page_rect();
+  double longest = std::max(r.width(), r.height());
+  if (!(longest > 0)) return false;
+  double dpi = std::min(9.0, 200.0 * 72.0 / longest);
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
-  poppler::image img = renderer.render_page(&page, 9.0, 9.0);
+  poppler::image img = renderer.render_page(&page, dpi, dpi);
   if (!img.is_valid()) return false;
   const char* data = img.const_data();
+  // Any mark at all: a faint scan averaged down to a thumbnail is light grey.
   for (int y = 0; y < img.height(); ++y)
     for (int x = 0; x < img.width(); ++x)
-      if (static_cast<unsigned char>(data[y * img.bytes_per_row() + x]) < 240) return true;
+      if (static_cast<unsigned char>(data[y * img.bytes_per_row() + x]) < 255) return true;
   return false;
 }
 
@@ -301,6 +308,7 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
   }
   bool has_encrypt = data.find("/Encrypt") != std::string::npos;
   size_t warnings_before = doc->page_errors.size();
+  std::set<std::string> seen_before = seen;
   std::unique_ptr<poppler::document> pdf(poppler::document::load_from_raw_data(
       data.data(), static_cast<int>(data.size()), options.password, options.password));
   // One --password serves a whole batch: a file that needs none (only owner
@@ -311,6 +319,7 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
     if (plain && !plain->is_locked()) {
       pdf = std::move(plain);
       doc->page_errors.resize(warnings_before);  // the wrong password's "Incorrect password"
+      seen = seen_before;                        // so the same messages from this load are kept
     }
   }
   if (!pdf) {
@@ -365,11 +374,18 @@ void ReadPdf(const std::string& data, const LoadOptions& options, RawDocument* d
     // Poppler drops page content it cannot parse (resources nested too deep,
     // a broken stream) at times silently: a scan draws its image, so pages
     // that draw nothing at all, or that drew errors, are damage, not a scan.
+    // (Font complaints are common in documents that read fine: not damage.)
     bool page_faults = false;
-    for (const PageError& e : doc->page_errors) page_faults |= e.page > 0 && e.error.code == "poppler_warning";
+    for (const PageError& e : doc->page_errors)
+      page_faults |= e.page > 0 && e.error.code == "poppler_warning" &&
+                     e.error.message.find("ont") == std::string::npos;  // Font / font
     if (!page_faults) {
+      // The first three pages, the middle and the last: a scan may open blank.
+      std::set<int> sample = {0, 1, 2, (limit - 1) / 2, limit - 1};
       bool drawn = false;
-      for (int i = 0; i < std::min(limit, 3) && !drawn; ++i) {
+      for (int i : sample) {
+        if (i < 0 || i >= limit || drawn) continue;
+        current_page = i + 1;
         std::unique_ptr<poppler::page> page(pdf->create_page(i));
         drawn = page && PageDrawsAnything(*page);
       }

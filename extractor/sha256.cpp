@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -139,23 +140,24 @@ std::string Sha256File(const std::string& path) {
   if (!f) return "";
   uint32_t h[8];
   std::copy(kInit, kInit + 8, h);
-  std::vector<unsigned char> buf(1 << 20);
+  // On the stack: this also runs after an out-of-memory failure.
+  unsigned char buf[1 << 16];
   size_t have = 0;  // bytes in buf not yet hashed (< 64 between reads)
   uint64_t total = 0;
   while (true) {
-    size_t got = std::fread(buf.data() + have, 1, buf.size() - have, f);
+    size_t got = std::fread(buf + have, 1, sizeof buf - have, f);
     if (got == 0) break;
     total += got;
     have += got;
     size_t i = have / 64 * 64;
-    Blocks(h, buf.data(), have / 64);
-    std::copy(buf.begin() + static_cast<long>(i), buf.begin() + static_cast<long>(have), buf.begin());
+    Blocks(h, buf, have / 64);
+    if (i > 0) std::memmove(buf, buf + i, have - i);
     have -= i;
   }
   bool failed = std::ferror(f) != 0;
   std::fclose(f);
   if (failed || total == 0) return "";
-  return Finish(h, buf.data(), have, total);
+  return Finish(h, buf, have, total);
 }
 
 }  // namespace cnbudget

@@ -7,7 +7,7 @@
 
 namespace cnbudget {
 std::string Sha256Hex(const std::string& bytes);
-// The digest of a file's bytes, read in 1 MiB pieces (memory stays flat for
+// The digest of a file's bytes, read in 64 KiB pieces (a buffer on the stack) (memory stays flat for
 // any size); "" when `path` is not a readable regular file (never opens a
 // FIFO) or is empty.
 std::string Sha256File(const std::string& path);

@@ -65,6 +65,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.projects.clear();
     out.rows.clear();
     out.checks.clear();
+    doc.tables.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"memory_limit", "ran out of memory reading this document (see --max-memory)", 0};
     // The failure unwound past the reader that hashes the bytes; the record
@@ -76,6 +77,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.projects.clear();
     out.rows.clear();
     out.checks.clear();
+    doc.tables.clear();
     doc.status = "failed";
     doc.error = ErrorInfo{"internal", std::string("internal error: ") + e.what(), 0};
     if (doc.sha256.empty()) doc.sha256 = Sha256File(path);

@@ -222,6 +222,18 @@ class CsvSink : public RecordSink {
         keep = (*last)[names[i]].get<off_t>();
       else if (last)  // a file this version adds: started fresh below
         keep = 0;
+      if (keep > 0) {
+        // Rows appended under another version's columns would shift every field.
+        std::ifstream in(path, std::ios::binary);
+        std::string first;
+        std::getline(in, first);
+        if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
+        if (!first.empty() && first.back() == '\r') first.pop_back();
+        if (first != headers[i]) {
+          *error = path + " has other columns than this cnbudget writes (an older version?): resume into a new --out folder";
+          return false;
+        }
+      }
       if (!files_[i].Open(path, keep, error)) return false;
       names_[i] = names[i];
       if (keep == 0 && !files_[i].Append(std::string(excel ? "\xEF\xBB\xBF" : "") + headers[i] + "\r\n", error))

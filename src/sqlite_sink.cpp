@@ -60,6 +60,16 @@ class SqliteSink : public RecordSink {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) return Fail(error, "cannot open " + path);
     sqlite3_busy_timeout(db_, 5000);
     if (!Exec(kSchema, error)) return false;
+    // A file resumed from a cnbudget before documents.tables gets the column.
+    {
+      sqlite3_stmt* q = nullptr;
+      bool has_tables = false;
+      if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('documents') WHERE name = 'tables'", -1, &q,
+                             nullptr) == SQLITE_OK)
+        has_tables = sqlite3_step(q) == SQLITE_ROW;
+      sqlite3_finalize(q);
+      if (!has_tables && !Exec("ALTER TABLE documents ADD COLUMN tables TEXT", error)) return false;
+    }
     if (resume) {
       sqlite3_stmt* q = nullptr;
       if (sqlite3_prepare_v2(db_, "SELECT path, sha256 FROM manifest", -1, &q, nullptr) != SQLITE_OK)
