@@ -59,7 +59,7 @@ test-asan: deps
 # Each target for FUZZ_SECONDS; a crash is kept under tests/regress/ (fuzz/run.sh).
 fuzz: deps-fuzz
 	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCNBUDGET_FUZZ=ON
-	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_normalizer fuzz_decimal fuzz_engine fuzz_pdf
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_normalizer fuzz_decimal fuzz_engine fuzz_pdf fuzz_html
 	bash fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "extractor/html_source.h"
 #include "extractor/pdf_source.h"
 #include "extractor/sha256.h"
 
@@ -71,6 +72,10 @@ RawDocument LoadDocument(const std::string& path, const LoadOptions& options) {
   }
   if (EndsWith(path, ".txt")) {
     ReadText(data, &doc);
+    return doc;
+  }
+  if (EndsWith(path, ".html") || EndsWith(path, ".htm")) {
+    ReadHtml(data, options, &doc);
     return doc;
   }
   // A PDF header may be preceded by junk; readers accept it in the first 1 KiB.

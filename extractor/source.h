@@ -75,7 +75,8 @@ struct LoadOptions {
 };
 
 // Reads `path`, choosing the reader by content and extension
-// (".txt" → plain text with '\f' as page break; anything else → PDF).
+// (".txt" → plain text with '\f' as page break; ".html" / ".htm" → one page
+// of a web page's text (extractor/html_source.h); anything else → PDF).
 RawDocument LoadDocument(const std::string& path, const LoadOptions& options);
 
 }  // namespace cnbudget

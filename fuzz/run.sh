@@ -9,7 +9,7 @@
 set -uo pipefail
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]}; shift
 seconds=${1:-60}; [ $# -gt 0 ] && shift
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(normalizer decimal engine pdf)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(normalizer decimal engine pdf html)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 status=0
@@ -32,6 +32,9 @@ for t in "${targets[@]}"; do
       fi
       extra=(-max_len=65536) ;;
     decimal) extra=(-max_len=128) ;;
+    html)
+      cp -n "$root"/corpus/html/*.html "$root"/corpus/seed/*.html "$corpus"/ 2>/dev/null
+      extra=(-max_len=65536) ;;
     pdf)
       for f in "$root"/corpus/seed/*.pdf "$root"/corpus/real/*.pdf; do
         [ "$(stat -c %s "$f")" -le 400000 ] && cp -n "$f" "$corpus"/

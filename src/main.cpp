@@ -31,8 +31,9 @@ const char kUsage[] =
     "`document` record per input, then its `error`, `figure` and `project`\n"
     "records.\n"
     "\n"
-    "  PATH              a .pdf or .txt file, or a folder searched recursively\n"
-    "                    (files ending .pdf or .txt, in sorted order)\n"
+    "  PATH              a .pdf, .txt or .html file, or a folder searched\n"
+    "                    recursively (files ending .pdf, .txt, .html, .htm,\n"
+    "                    in sorted order)\n"
     "  --files-from FILE read more input paths from FILE, one per line (- = stdin)\n"
     "  -o FILE           write JSON Lines to FILE instead of standard output\n"
     "  --out DIR         write DIR/records.jsonl and DIR/manifest.jsonl; a killed\n"
@@ -73,7 +74,7 @@ int Usage(const std::string& msg) {
 bool Wanted(const fs::path& p) {
   std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return ext == ".pdf" || ext == ".txt";
+  return ext == ".pdf" || ext == ".txt" || ext == ".html" || ext == ".htm";
 }
 
 // Expands folders (recursively, sorted; symlinked folders are not entered);
@@ -95,7 +96,7 @@ void Collect(const std::string& arg, std::vector<std::string>* out, std::vector<
       warnings->push_back("while listing " + arg + ": " + ec.message());
       break;
     }
-    // Anything named .pdf/.txt but a folder is an input, so a FIFO, a dangling
+    // Anything with an input extension but a folder is an input, so a FIFO, a dangling
     // or looping symlink gets its error record instead of vanishing.
     std::error_code e2;
     if (Wanted(it->path()) && !it->is_directory(e2)) found.push_back(it->path().string());

@@ -22,6 +22,10 @@ python3 "$shared/eval/score.py" "$t/gold/seed.jsonl" "$t/enc2.jsonl" --min-f1 0.
 echo "== real documents"
 rm -f "$t/gold/seed.jsonl"
 python3 "$shared/eval/score.py" "$t/gold" "$t/real.jsonl" --min-f1 "${REAL_MIN_F1:-0.95}" --min-change "${REAL_MIN_CHANGE:-0.95}" --min-meta "${REAL_MIN_META:-0.90}"
+echo "== a disclosure published as a web page (001, HTML)"
+mkdir "$t/gold_html"; cp "$shared"/eval/gold/001_*.jsonl "$t/gold_html/"
+"$bin" extract --quiet "$root/corpus/html" -o "$t/html.jsonl"
+python3 "$shared/eval/score.py" "$t/gold_html" "$t/html.jsonl" --min-f1 0.90 --min-change 0.95 --min-meta 0.95
 echo "== consistency checks on the seed (issue 4's examples)"
 python3 - "$t/seed.jsonl" <<'PY'
 import collections, json, sys

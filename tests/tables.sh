@@ -15,6 +15,8 @@ score() {  # name pdf min gold-files...
 for f in seed-libreoffice seed-chromium seed-reportlab; do
   score "$f" "$shared/corpus/seed/$f.pdf" 0.98 seed.jsonl seed-tables.jsonl
 done
+# The seed published as a web page: its <table>s read through the same reader.
+score seed-html "$shared/corpus/seed/seed.html" 0.98 seed.jsonl seed-tables.jsonl
 for d in 002_shanghai_putuo_sifaju_2026_dept_budget 019_jiangsu_shengwei_bangongting_2019_dept_budget_tables; do
   score "$d" "$shared/corpus/real/$d.pdf" 0.95 "$d-tables.jsonl"
 done

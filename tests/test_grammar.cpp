@@ -238,3 +238,14 @@ TEST_CASE("counts are whole numbers; decimals before a count unit are table cell
   auto e = Run("台式计算机(20万以下)分散自行组织4.00台式计算机采购。");
   CHECK(e.figures.empty());
 }
+
+TEST_CASE("wordings from a web-page disclosure (Chongqing): 运行经费, 车运行维护费, 涉及财政拨款, N个二级事业单位") {
+  auto e = Run("三、三公经费情况说明\n严格车运行维护费2450.18万元,比2017年减少243.12万元。\n"
+               "四、其他重要事项情况说明\n2018年一般公共预算财政拨款运行经费16252.11万元,比上年增加654.94万元。\n"
+               "2018年项目支出均实行了绩效目标管理,涉及一般公共预算当年财政拨款263928.15万元。");
+  CHECK(One(e, "three_public.vehicle_operation").value.text() == "2450.18");
+  CHECK(One(e, "operating_costs").value.text() == "16252.11");
+  CHECK(One(e, "performance.amount").value.text() == "263928.15");
+  auto u = Run("一、单位基本情况\n纳入部门预算的单位主要是机关本级及下属的8个二级事业单位组成。");
+  CHECK(One(u, "org.budget_units.secondary").value.text() == "8");
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "extractor/html_source.h"
 #include "extractor/pdf_source.h"
 #include "extractor/sha256.h"
 #include "extractor/source.h"
@@ -199,4 +200,34 @@ TEST_CASE("SHA-256: known answers, the CPU's SHA instructions and the portable c
     CHECK(Sha256Hex(part) == fast);
     unsetenv("CNBUDGET_PORTABLE_SHA256");
   }
+}
+
+TEST_CASE("web pages: text by printed line, tables by column, GBK converted") {
+  std::string html =
+      "<%@ page contentType=\"text/html; charset=UTF-8\"%><html><head><title>t</title>"
+      "<script>var x = '<p>不要</p>';</script><style>p{}</style></head><body>"
+      "<div>当前位置：首页 &gt; 某局2024年部门预算</div><!-- a comment -->"
+      "<h2>某局2024年部门预算</h2><p>收入预算总额&nbsp;462.48万元，<br>比上年增加&#49;0万元。</p>"
+      "<table><tr><th rowspan=\"2\">项目</th><th colspan=\"2\">本年</th></tr>"
+      "<tr><th>基本</th><th>项目</th></tr>"
+      "<tr><td>合计</td><td>1.00</td><td></td></tr></table></body></html>";
+  std::string text = HtmlText(html);
+  CHECK(text == "某局2024年部门预算\n收入预算总额 462.48万元，\n比上年增加10万元。\n项目 本年\n基本 项目\n合计 1.00\n");
+  // The layout: the rowspan keeps 基本 under 本年's first column, blank cells are absent.
+  LoadOptions o;
+  std::vector<TextLine> lines;
+  o.on_layout = [&](const PageLayout& p) { lines = p.lines; };
+  RawDocument d;
+  ReadHtml(html, o, &d);
+  REQUIRE(lines.size() == 6);
+  REQUIRE(lines[4].words.size() == 2);
+  CHECK(lines[4].words[0].x0 > 100);       // 基本: column 1, not column 0
+  REQUIRE(lines[5].words.size() == 2);      // 合计 1.00, the blank cell dropped
+  CHECK(lines[5].words[1].x1 == doctest::Approx(196));  // right-aligned in column 1
+  // GBK, declared in a meta tag: 预算 is D4A4 CBE3.
+  CHECK(HtmlText("<meta charset=\"gb2312\"><p>\xD4\xA4\xCB\xE3</p>") == "预算\n");
+  RawDocument empty;
+  ReadHtml("<html><body><script>x</script></body></html>", LoadOptions{}, &empty);
+  REQUIRE(empty.error);
+  CHECK(empty.error->code == "empty");
 }
