@@ -61,8 +61,9 @@ void AppendUtf8(std::string* out, unsigned long cp) {
 // Decodes one entity starting at s[i] == '&'; returns the bytes consumed (0:
 // not an entity, the '&' stays).
 size_t Entity(const std::string& s, size_t i, std::string* out) {
-  size_t semi = s.find(';', i);
-  if (semi == std::string::npos || semi - i > 10) return 0;
+  size_t semi = i + 1;  // looked for nearby only: a page of bare '&'s stays linear
+  while (semi < s.size() && semi - i <= 10 && s[semi] != ';') ++semi;
+  if (semi >= s.size() || s[semi] != ';') return 0;
   std::string name = s.substr(i + 1, semi - i - 1);
   if (name.size() > 1 && name[0] == '#') {
     bool hex = name[1] == 'x' || name[1] == 'X';
@@ -144,6 +145,19 @@ bool LooksNumeric(const std::string& s) {
   return true;
 }
 
+// Where `</tag` (any case) starts at or after `from`; npos if nowhere.  No
+// copy of the rest of the page: a page of many <script>s stays linear.
+size_t FindClosing(const std::string& data, size_t from, const std::string& tag) {
+  for (size_t at = data.find("</", from); at != std::string::npos; at = data.find("</", at + 2)) {
+    size_t k = 0;
+    while (k < tag.size() && at + 2 + k < data.size() &&
+           std::tolower(static_cast<unsigned char>(data[at + 2 + k])) == tag[k])
+      ++k;
+    if (k == tag.size()) return at;
+  }
+  return std::string::npos;
+}
+
 // Parses the page into lines; see the header for what is kept.
 std::vector<HtmlLine> Parse(const std::string& raw) {
   std::string cs = DeclaredCharset(raw);
@@ -193,8 +207,8 @@ std::vector<HtmlLine> Parse(const std::string& raw) {
       std::string tag = whole.substr(k, name_end - k);
       i = e + 1;
       if (!closing && (tag == "script" || tag == "style" || tag == "head" || tag == "noscript")) {
-        size_t close = Lower(data.substr(i, std::string::npos)).find("</" + tag);
-        size_t gt = close == std::string::npos ? std::string::npos : data.find('>', i + close);
+        size_t close = FindClosing(data, i, tag);
+        size_t gt = close == std::string::npos ? std::string::npos : data.find('>', close);
         i = gt == std::string::npos ? n : gt + 1;
         continue;
       }
