@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "extractor/utf8.h"
+
 namespace cnbudget {
 namespace {
 
@@ -39,25 +41,6 @@ std::string FromGb18030(const std::string& data) {
   return out;
 }
 
-void AppendUtf8(std::string* out, unsigned long cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Decodes one entity starting at s[i] == '&'; returns the bytes consumed (0:
 // not an entity, the '&' stays).
 size_t Entity(const std::string& s, size_t i, std::string* out) {
@@ -70,7 +53,8 @@ size_t Entity(const std::string& s, size_t i, std::string* out) {
     std::string digits = name.substr(hex ? 2 : 1);
     if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
       return 0;
-    AppendUtf8(out, std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10));
+    unsigned long cp = std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10);
+    AppendUtf8(out, cp > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(cp));
     return semi - i + 1;
   }
   static const struct { const char* name; const char* text; } kNamed[] = {
@@ -130,12 +114,6 @@ std::string Attr(const std::string& tag_lower, const std::string& name) {
 std::string Trim(const std::string& s) {
   size_t a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
-
-size_t Utf8Chars(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 bool LooksNumeric(const std::string& s) {

@@ -10,6 +10,8 @@
 
 #include <unordered_map>
 
+#include "extractor/utf8.h"
+
 namespace cnbudget {
 namespace {
 
@@ -53,15 +55,6 @@ bool IsUnitStart(UChar32 c) {
   for (char16_t u : kUnits)
     if (u && c == u) return true;
   return false;
-}
-
-void AppendUtf8(std::string* out, UChar32 c) {
-  char buf[4];
-  int32_t len = 0;
-  UBool err = false;
-  U8_APPEND(buf, len, 4, c, err);
-  (void)err;  // c is always a valid scalar value here
-  out->append(buf, static_cast<size_t>(len));
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <memory>
 #include <set>
 
+#include "extractor/utf8.h"
+
 namespace cnbudget {
 namespace {
 
@@ -37,24 +39,6 @@ struct Row {
   double y = 0, h = 0, min_h = 0, top = 0, bottom = 0;
   std::vector<Glyph> glyphs;
 };
-
-void AppendUtf8(std::string* out, char32_t c) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 // Decodes a ustring (UTF-16) into code points, one per char_bbox index.
 std::vector<char32_t> Decode(const poppler::ustring& u) {
