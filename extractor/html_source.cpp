@@ -86,10 +86,6 @@ bool IsBreadcrumb(const std::string& line) {
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // One printed line: plain text, or the cells of a table row by column.
 struct HtmlCell {
   std::string text;
@@ -265,18 +261,19 @@ std::string LineText(const HtmlLine& l) {
   return t;
 }
 
-}  // namespace
-
-std::string HtmlText(const std::string& raw) {
+std::string PageText(const std::vector<HtmlLine>& lines) {
   std::string text;
-  for (const HtmlLine& l : Parse(raw)) text += LineText(l) + "\n";
+  for (const HtmlLine& l : lines) text += LineText(l) + "\n";
   return text;
 }
 
+}  // namespace
+
+std::string HtmlText(const std::string& raw) { return PageText(Parse(raw)); }
+
 void ReadHtml(const std::string& data, const LoadOptions& options, RawDocument* doc) {
   std::vector<HtmlLine> lines = Parse(data);
-  std::string text;
-  for (const HtmlLine& l : lines) text += LineText(l) + "\n";
+  std::string text = PageText(lines);
   if (text.empty()) {
     doc->error = SourceError{"empty", doc->path + " is a web page without any text"};
     return;

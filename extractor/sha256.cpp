@@ -3,11 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
 #include <cstdint>
 #include <cstdio>
-#include <vector>
+#include <cstdlib>
+#include <cstring>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
@@ -127,10 +126,9 @@ std::string Sha256Hex(const std::string& bytes) {
   uint32_t h[8];
   std::copy(kInit, kInit + 8, h);
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size(), i = 0;
+  size_t n = bytes.size(), full = n / 64 * 64;
   Blocks(h, data, n / 64);
-  i = n / 64 * 64;
-  return Finish(h, data + i, n - i, n);
+  return Finish(h, data + full, n - full, n);
 }
 
 std::string Sha256File(const std::string& path) {

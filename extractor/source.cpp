@@ -41,6 +41,14 @@ void ReadText(const std::string& data, RawDocument* doc) {
 
 }  // namespace
 
+bool IsInputName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  for (const char* ext : {".pdf", ".txt", ".html", ".htm"})  // ".pdf" alone is a hidden name, no extension
+    if (name.size() > std::strlen(ext) && EndsWith(name, ext)) return true;
+  return false;
+}
+
 RawDocument LoadDocument(const std::string& path, const LoadOptions& options) {
   RawDocument doc;
   doc.path = path;

@@ -79,4 +79,8 @@ struct LoadOptions {
 // of a web page's text (extractor/html_source.h); anything else → PDF).
 RawDocument LoadDocument(const std::string& path, const LoadOptions& options);
 
+// True for the names a folder search takes: ending .pdf, .txt, .html or .htm
+// (any case) after at least one other character.
+bool IsInputName(const std::string& path);
+
 }  // namespace cnbudget

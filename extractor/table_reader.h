@@ -57,12 +57,7 @@ class TableGrammar {
 };
 
 // A table found in a document (for reports and tests).
-struct FoundTable {
-  std::string id;     // tables.tsv id
-  std::string title;  // as written, normalized
-  int page = 0;       // first page
-  int rows = 0;
-};
+using FoundTable = TableSummary;  // src/records.h: the document record lists them
 
 // A row with what the figure mapping needs besides the record.
 struct TableRow {

@@ -71,12 +71,6 @@ int Usage(const std::string& msg) {
   return 2;
 }
 
-bool Wanted(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return ext == ".pdf" || ext == ".txt" || ext == ".html" || ext == ".htm";
-}
-
 // Expands folders (recursively, sorted; symlinked folders are not entered);
 // files are kept as given.
 void Collect(const std::string& arg, std::vector<std::string>* out, std::vector<std::string>* warnings) {
@@ -99,7 +93,7 @@ void Collect(const std::string& arg, std::vector<std::string>* out, std::vector<
     // Anything with an input extension but a folder is an input, so a FIFO, a dangling
     // or looping symlink gets its error record instead of vanishing.
     std::error_code e2;
-    if (Wanted(it->path()) && !it->is_directory(e2)) found.push_back(it->path().string());
+    if (IsInputName(it->path().string()) && !it->is_directory(e2)) found.push_back(it->path().string());
   }
   std::sort(found.begin(), found.end());
   out->insert(out->end(), found.begin(), found.end());

@@ -8,6 +8,24 @@
 #include "extractor/table_reader.h"
 
 namespace cnbudget {
+namespace {
+
+// A document that failed part way: nothing it produced is kept but its
+// warnings, and the record still names its bytes (resume and duplicate
+// detection go by sha256; the failure may have unwound past the hashing).
+void Fail(DocumentOutput* out, const std::string& code, const std::string& message) {
+  out->figures.clear();
+  out->projects.clear();
+  out->rows.clear();
+  out->checks.clear();
+  DocumentRecord& doc = out->document;
+  doc.tables.clear();
+  doc.status = "failed";
+  doc.error = ErrorInfo{code, message, 0};
+  if (doc.sha256.empty()) doc.sha256 = Sha256File(doc.source);
+}
+
+}  // namespace
 
 DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& options) const {
   DocumentOutput out;
@@ -44,7 +62,7 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
     out.figures = std::move(ex.figures);
     out.projects = std::move(ex.projects);
     for (const TableRow& r : tables.rows()) out.rows.push_back(r.record);
-    for (const FoundTable& t : tables.tables()) doc.tables.push_back(TableSummary{t.id, t.title, t.page, t.rows});
+    doc.tables = tables.tables();
     for (FigureRecord& f : TableFigures(grammar_.tables(), tables.rows())) out.figures.push_back(std::move(f));
     if (checks_) out.checks = checks_->Run(out.figures, out.rows);
     doc.figures = static_cast<int>(out.figures.size());
@@ -61,26 +79,10 @@ DocumentOutput Pipeline::Process(const std::string& path, const LoadOptions& opt
       break;
     }
   } catch (const std::bad_alloc&) {
-    out.figures.clear();
-    out.projects.clear();
-    out.rows.clear();
-    out.checks.clear();
-    doc.tables.clear();
-    doc.status = "failed";
-    doc.error = ErrorInfo{"memory_limit", "ran out of memory reading this document (see --max-memory)", 0};
-    // The failure unwound past the reader that hashes the bytes; the record
-    // still names them (resume and duplicate detection go by sha256).
-    if (doc.sha256.empty()) doc.sha256 = Sha256File(path);
+    Fail(&out, "memory_limit", "ran out of memory reading this document (see --max-memory)");
   } catch (const std::exception& e) {
     // Defensive: an internal fault fails this document only, and says so.
-    out.figures.clear();
-    out.projects.clear();
-    out.rows.clear();
-    out.checks.clear();
-    doc.tables.clear();
-    doc.status = "failed";
-    doc.error = ErrorInfo{"internal", std::string("internal error: ") + e.what(), 0};
-    if (doc.sha256.empty()) doc.sha256 = Sha256File(path);
+    Fail(&out, "internal", std::string("internal error: ") + e.what());
   }
   return out;
 }

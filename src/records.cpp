@@ -62,7 +62,7 @@ static Json TablesJson(const DocumentRecord& r) {
   return t;
 }
 
-std::string TablesJsonText(const DocumentRecord& r) { return TablesJson(r).dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string TablesJsonText(const DocumentRecord& r) { return Dump(TablesJson(r)); }
 
 std::string ToJson(const DocumentRecord& r) {
   Json j;
